@@ -110,12 +110,13 @@ def themes(codebook: str | None, model_dir: str | None) -> None:
 @click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
 @click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Sentence embeddings, word+char n-gram TF-IDF, or both.")
 @click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--target-precision", default=config.TARGET_PRECISION, show_default=True, type=click.FloatRange(0.5, 1.0), help="Review policy: answers not flagged must have exactly the right themes this often (on cross-validation).")
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def train(labels, model_dir, codebook, embedder, features, folds, force, encoding, cache_dir, no_cache, quiet) -> None:
+def train(labels, model_dir, codebook, embedder, features, folds, target_precision, force, encoding, cache_dir, no_cache, quiet) -> None:
     """Train a theme model on hand-labelled answers and cross-validate it.
 
     LABELS are CSV/XLSX files with a 'text' column and a 'themes' column (slugs or
@@ -142,6 +143,7 @@ def train(labels, model_dir, codebook, embedder, features, folds, force, encodin
         result = train_model(
             list(labels), book, get_embedder(embedder), features=features, folds=folds,
             cache=_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
+            target_precision=target_precision,
         )
     finally:
         bar.close()

@@ -33,3 +33,28 @@ def decide(scores: np.ndarray, thresholds: np.ndarray, policy: ReviewPolicy) -> 
     borderline = np.any(np.abs(scores - thresholds) < policy.borderline_margin, axis=1)
     needs_review = (confidence < policy.min_confidence) | borderline
     return predicted.astype(np.int8), confidence, needs_review
+
+
+def tune_review_policy(
+    y: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, target_precision: float
+) -> ReviewPolicy:
+    """The lowest confidence cut-off whose accepted answers are exactly right >= target of the time.
+
+    Answers are accepted from the most confident down; the cut-off is placed at the
+    largest accepted set that still meets the target. If none does, everything is flagged
+    (min_confidence above 1).
+    """
+    margin = config.BORDERLINE_MARGIN
+    predicted, confidence, _ = decide(scores, thresholds, ReviewPolicy(0.0, margin))
+    borderline = np.any(np.abs(scores - thresholds) < margin, axis=1)
+    candidates = ~borderline
+    exact = np.all(predicted == np.asarray(y), axis=1)[candidates]
+    conf = confidence[candidates]
+    order = np.argsort(-conf, kind="stable")
+    hits = np.cumsum(exact[order]) / np.arange(1, len(order) + 1)
+    meets = np.nonzero(hits >= target_precision)[0]
+    if len(meets) == 0:
+        return ReviewPolicy(min_confidence=1.01, borderline_margin=margin)
+    last = meets[-1]
+    cut = float(conf[order][last])
+    return ReviewPolicy(min_confidence=round(cut, 6), borderline_margin=margin)

@@ -10,7 +10,7 @@ import numpy as np
 from pgtext import __version__, config
 from pgtext.cache import EmbeddingCache
 from pgtext.codebook import Codebook
-from pgtext.decisions import ReviewPolicy, decide
+from pgtext.decisions import decide, tune_review_policy
 from pgtext.embedding import Embedder, Progress, embed_texts
 from pgtext.errors import LabelsError
 from pgtext.evaluation import review_metrics, theme_metrics
@@ -37,10 +37,9 @@ def train_model(
     progress: Progress | None = None,
     encoding: str | None = None,
     seed: int = config.SEED,
-    policy: ReviewPolicy | None = None,
+    target_precision: float = config.TARGET_PRECISION,
 ) -> TrainResult:
     """Train on labelled files; cross-validate; fit the final head on everything."""
-    policy = policy or ReviewPolicy()
     labelled = load_labels(label_paths, codebook, encoding=encoding)
     check_trainable(labelled, folds)
     embeddings = embed_texts(embedder, labelled.texts, cache=cache, progress=progress)
@@ -49,8 +48,9 @@ def train_model(
 
     oof, fold_ids = out_of_fold_scores(frame, labelled.y, features, dimension, folds, seed)
     thresholds = tune_thresholds(labelled.y, oof)
-    cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, policy)
-    cv.update({"folds": folds, "seed": seed})
+    policy = tune_review_policy(labelled.y, oof, thresholds, target_precision)
+    cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, target_precision)
+    cv.update({"folds": folds, "seed": seed, "target_precision": target_precision})
 
     head = build_head(features, dimension, seed).fit(frame, labelled.y)
     card = {
@@ -137,17 +137,18 @@ def tune_thresholds(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return thresholds
 
 
-def cross_fitted_report(y, oof, fold_ids, slugs: list[str], policy: ReviewPolicy) -> dict:
-    """Metrics where each fold's thresholds were tuned on the other folds only.
+def cross_fitted_report(y, oof, fold_ids, slugs: list[str], target_precision: float) -> dict:
+    """Metrics where each fold's thresholds and review cut-off were tuned on the other folds only.
 
-    Tuning thresholds on the same scores they are judged on would flatter the
-    model; this keeps the reported figures honest.
+    Tuning them on the same scores they are judged on would flatter the model;
+    this keeps the reported figures honest.
     """
     predicted = np.zeros_like(y)
     needs_review = np.zeros(len(y), dtype=bool)
     for fold in np.unique(fold_ids):
         inside = fold_ids == fold
         thresholds = tune_thresholds(y[~inside], oof[~inside])
+        policy = tune_review_policy(y[~inside], oof[~inside], thresholds, target_precision)
         pred, _, review = decide(oof[inside], thresholds, policy)
         predicted[inside] = pred
         needs_review[inside] = review

@@ -1,0 +1,3 @@
+from pgtext.cli import cli
+
+cli(prog_name="pgtext")
