@@ -181,6 +181,145 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
 
 
 @cli.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in GOLD.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
+@click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def evaluate(gold, model_dir, text_col, json_path, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Score a model against hand-labelled GOLD answers (same format as training labels).
+
+    Prints precision, recall, F1 and support per theme, micro and macro F1, exact-set
+    accuracy, Krippendorff's alpha per theme (model as one more coder), calibration
+    (expected calibration error and a reliability table) and review efficiency.
+    Use answers the model was not trained on, or the figures flatter it.
+
+    \b
+    Examples:
+      pgtext evaluate reviewed-2026.csv --model models/twente
+      pgtext evaluate reviewed-2026.csv --json out/eval.json --output out/eval.xlsx
+    """
+    from pgtext.assess import evaluate_model
+    from pgtext.embedding import get_embedder
+    from pgtext.model import load_model
+
+    sources = [Path(g) for g in gold]
+    targets = _check_outputs([json_path, output], sources, force)
+    model = load_model(config.model_dir(model_dir))
+    bar = _ProgressBar("Embedding", quiet)
+    try:
+        report = evaluate_model(
+            sources, model, get_embedder(model.embedder["name"]), cache=_cache(cache_dir, no_cache),
+            progress=bar, encoding=encoding, text_col=text_col,
+        )
+    finally:
+        bar.close()
+    for warning in report.warnings:
+        _warn(warning)
+    click.echo(f"Evaluated on {report.metrics['n']} gold answers.")
+    click.echo(format_cv_table({**report.metrics, "review": report.review}, {}))
+    click.echo("Krippendorff's alpha (model vs gold): " + ", ".join(
+        f"{slug} {_fmt(alpha)}" for slug, alpha in report.alpha.items()
+    ))
+    cal = report.calibration
+    click.echo(f"Calibration error (ECE): theme scores {cal['ece_scores']:.3f}, set confidence {cal['ece_confidence']:.3f}")
+    click.echo(format_reliability(cal["reliability_scores"]))
+    _write_report_files(report.to_dict(), report.metrics["per_theme"], targets)
+
+
+@cli.command()
+@click.argument("coder_a", type=click.Path(dir_okay=False))
+@click.argument("coder_b", type=click.Path(dir_okay=False))
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
+@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in both files.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
+@click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
+@encoding_option
+def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, encoding) -> None:
+    """Agreement between two coders on the same answers, per theme.
+
+    CODER_A and CODER_B are labels files (themes column or 0/1 columns) or pgtext
+    outputs (predicted_themes); answers are matched by text. Prints percent agreement
+    and Krippendorff's alpha per theme, and B's precision/recall/F1 taking A as gold.
+
+    \b
+    Examples:
+      pgtext agreement coder-anne.csv coder-bram.csv
+      pgtext agreement gold.csv out/labelled.csv --text-col suggesties
+    """
+    from pgtext.assess import compare_coders
+    from pgtext.codebook import load_codebook
+
+    sources = [Path(coder_a), Path(coder_b)]
+    targets = _check_outputs([json_path, output], sources, force)
+    report = compare_coders(
+        coder_a, coder_b, load_codebook(codebook or config.DEFAULT_CODEBOOK), encoding=encoding, text_col=text_col
+    )
+    click.echo(f"Matched {report.matched} answers ({report.only_a} only in A, {report.only_b} only in B).")
+    width = max(len(s) for s in report.per_theme) + 2
+    click.echo(f"{'theme':<{width}}{'agree':>7}{'alpha':>8}{'A':>6}{'B':>6}{'F1(B|A)':>9}")
+    for slug, row in report.per_theme.items():
+        f1 = report.metrics["per_theme"][slug]["f1"]
+        click.echo(f"{slug:<{width}}{row['agreement']:>7.2f}{_fmt(row['alpha']):>8}{row['coder_a']:>6}{row['coder_b']:>6}{f1:>9.2f}")
+    click.echo(f"exact theme set the same: {report.metrics['exact_match']:.0%}; macro F1 (B against A) {report.metrics['macro_f1']:.2f}")
+    _write_report_files(report.to_dict(), {
+        slug: {**row, **report.metrics["per_theme"][slug]} for slug, row in report.per_theme.items()
+    }, targets)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def format_reliability(table: list[dict]) -> str:
+    lines = ["reliability (theme scores):  bin      n  predicted  observed"]
+    for row in table:
+        if row["count"]:
+            lines.append(f"{'':29}{row['bin']:<8}{row['count']:>4}{row['mean_predicted']:>11.2f}{row['observed']:>10.2f}")
+    return "\n".join(lines)
+
+
+def _check_outputs(paths: list[str | None], sources: list[Path], force: bool) -> list[Path | None]:
+    from pgtext.tables import check_output_path
+
+    checked: list[Path | None] = []
+    for path in paths:
+        if path is None:
+            checked.append(None)
+        elif path.lower().endswith(".json"):
+            target = Path(path)
+            if target.exists() and not force:
+                raise click.ClickException(f"{target}: already exists; choose another name or add --force.")
+            checked.append(target)
+        else:
+            checked.append(check_output_path(path, sources, force))
+    return checked
+
+
+def _write_report_files(full: dict, per_theme: dict, targets: list[Path | None]) -> None:
+    import json
+
+    import pandas as pd
+
+    from pgtext.tables import atomic_write, write_table
+
+    json_path, table_path = targets
+    if json_path:
+        text = json.dumps(full, indent=2, ensure_ascii=False) + "\n"
+        atomic_write(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        click.echo(f"Wrote {json_path}")
+    if table_path:
+        write_table(pd.DataFrame(per_theme).T.rename_axis("theme").reset_index(), table_path)
+        click.echo(f"Wrote {table_path}")
+
+
+@cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Output file, .csv or .xlsx.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
@@ -240,3 +379,265 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
         click.echo("Blank per question: " + ", ".join(f"{q} {n}" for q, n in s.blanks_per_question.items()))
     click.echo(f"{s.needs_review} answers need review{share}.")
     click.echo(f"Wrote {target}")
+
+
+# --- Review loop: review sheets, merging decisions into labels, what to label next, label checks ---
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("labelled", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet, .xlsx (for Excel) or .csv.")
+@click.option("--include", multiple=True, default=("flagged",), show_default=True, type=click.Choice(["flagged", "audit", "all"]), help="Answers the model flagged, a random audit sample of those it accepted, or all; repeat to combine.")
+@click.option("--audit-size", default=config.AUDIT_SIZE, show_default=True, type=click.IntRange(1), help="How many accepted answers the audit sample takes.")
+@click.option("--seed", default=config.SEED, show_default=True, type=int, help="Random seed for the audit sample.")
+@click.option("--text-col", help="The labelled answer column [default: 'text', else the one filled exactly where scores are].")
+@click.option("--id-col", help="Respondent id column to show on the sheet [default: id or respondent_id if present].")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook the model was trained with [default: labels/codebook.csv].")
+@click.option("--delimiter", help="CSV delimiter of LABELLED: ',' ';' or tab [default: detected].")
+@click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+def review(labelled, output, include, audit_size, seed, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
+    """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
+
+    Least confident first; near-copies are grouped so one decision covers them (their
+    theme cells stay empty and same_as names the row they follow). One 0/1 column per
+    theme, pre-filled with the model's choice, scores beside them, a note and reviewer
+    column; in .xlsx the editable cells are yellow, accept only 0/1, and the codebook
+    is on a second sheet. Merge the reviewed sheet with 'pgtext accept'.
+
+    \b
+    Examples:
+      pgtext review out/2026.csv -o out/review-2026.xlsx
+      pgtext review out/2026.csv -o out/audit-2026.xlsx --include audit --audit-size 30
+      pgtext review out/2026.csv -o out/review-2026.xlsx --include flagged --include audit
+      pgtext review out/long.csv -o out/all.csv --include all
+    """
+    from pgtext.codebook import load_codebook
+    from pgtext.review import review_frame
+    from pgtext.sheet import write_sheet
+    from pgtext.tables import check_output_path, read_table
+
+    source = Path(labelled)
+    target = check_output_path(output, [source], force)
+    book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
+    table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    result = review_frame(
+        table.frame, book, include=tuple(include), audit_size=audit_size, seed=seed,
+        text_col=text_col, id_col=id_col, source=str(source),
+    )
+    s = result.summary
+    if not s.rows:
+        _warn("no answers selected; try --include all or --include audit.")
+    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",")
+    click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
+    kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
+    click.echo(f"Sheet: {s.rows} rows" + (f" ({kinds})" if kinds else "") + f"; {s.near_copies} near-copies follow another row (same_as).")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After review: pgtext accept {target} --labels labels/FILE.csv")
+
+
+@cli.command()
+@click.argument("sheet_path", metavar="SHEET", type=click.Path(dir_okay=False))
+@click.option("--labels", "labels_path", required=True, type=click.Path(dir_okay=False), help="Labels file to merge into (created when it does not exist).")
+@click.option("--source", default="review", show_default=True, help="Source written on new answers, e.g. wave-2026-review.")
+@click.option("--reviewer", default="", help="Initials for rows whose reviewer cell is empty.")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the labels file, else labels/codebook.csv].")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@encoding_option
+def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encoding) -> None:
+    """Merge a reviewed sheet (xlsx or csv) into a labels file.
+
+    New answers are appended with --source and the reviewer; an answer already in the
+    labels (same text, ignoring case and spacing) is updated, never added twice, and
+    listed. A row still holding the sheet's suggestion does not overwrite a different
+    label already in the file (it is listed as kept). A bad sheet is refused with the
+    row named and the labels left untouched; otherwise the old file is kept as a
+    timestamped .bak beside it and the new one written atomically.
+
+    \b
+    Examples:
+      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --source wave-2026-review
+      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --dry-run
+      pgtext accept out/check.xlsx --labels labels/twente.csv --reviewer AB
+    """
+    from pgtext.codebook import load_codebook
+    from pgtext.merge import plan_merge, write_merge
+    from pgtext.sheet import SheetError, read_sheet
+
+    sheet, labels = Path(sheet_path), Path(labels_path)
+    if sheet.exists() and labels.exists() and sheet.resolve() == labels.resolve():
+        raise click.ClickException(f"{sheet}: is the labels file itself; give the reviewed sheet and --labels separately.")
+    book = load_codebook(Path(codebook) if codebook else _codebook_beside(labels))
+    try:
+        decisions = read_sheet(sheet, book, encoding=encoding)
+    except SheetError as exc:
+        raise click.ClickException(f"{exc} Nothing merged; {labels} is unchanged.") from None
+    plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
+    for warning in plan.warnings:
+        _warn(warning)
+    following = sum(d.follows is not None for d in decisions)
+    click.echo(f"Read {len(decisions)} decisions from {sheet}" + (f" ({following} near-copies following another row)." if following else "."))
+    repeated = f", {plan.repeated} repeated in the sheet" if plan.repeated else ""
+    click.echo(f"Added {plan.added}, updated {len(plan.updated)}, unchanged {plan.unchanged}{repeated}, kept {len(plan.kept)}.")
+    if plan.updated:
+        click.echo("Updated:")
+        for c in plan.updated:
+            who = f" [{c.reviewer}]" if c.reviewer else ""
+            click.echo(f"  {labels.name} row {c.labels_row} ({c.id}): {c.before or 'no theme'} -> {c.after or 'no theme'}{who}")
+    if plan.kept:
+        click.echo("Kept the label already in the file (the sheet row still held its suggestion; change its 0/1 cells to overwrite):")
+        for c in plan.kept:
+            click.echo(f"  {labels.name} row {c.labels_row} ({c.id}): kept {c.before or 'no theme'}; sheet row {c.sheet_row} offered {c.after or 'no theme'}")
+    if plan.audit:
+        kept_model, audited = plan.audit
+        click.echo(f"Audit sample: the model's themes were right for {kept_model} of {audited} auto-accepted answers ({kept_model / audited:.0%}).")
+    width = max(len(s) for s in [*book.slugs, "no theme"]) + 2
+    click.echo(f"{'theme':<{width}}{'before':>7}{'after':>7}")
+    for slug in book.slugs:
+        click.echo(f"{slug:<{width}}{plan.counts_before.get(slug, 0):>7}{plan.counts_after.get(slug, 0):>7}")
+    click.echo(f"{'no theme':<{width}}{plan.no_theme_before:>7}{plan.no_theme_after:>7}")
+    if dry_run:
+        click.echo(f"Dry run: {labels} not changed.")
+        return
+    if not plan.changed:
+        click.echo(f"Nothing to change; {labels} left as it was.")
+        return
+    backup = write_merge(plan)
+    if backup:
+        click.echo(f"Backup of the previous labels: {backup}")
+    click.echo(f"Wrote {labels}")
+    click.echo(f"Retrain: pgtext train {labels} --model {_shown(config.model_dir())} --force")
+
+
+@cli.command()
+@click.argument("input_path", metavar="UNLABELLED", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet, .xlsx or .csv.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("-n", "count", default=config.SUGGEST_COUNT, show_default=True, type=click.IntRange(1), help="How many answers to suggest.")
+@click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several.")
+@click.option("--id-col", help="Respondent id column to show on the sheet.")
+@click.option("--labels", "labels_paths", multiple=True, type=click.Path(dir_okay=False), help="Skip answers already in this labels file; repeat for several.")
+@click.option("--diversity", default=config.DIVERSITY, show_default=True, type=click.FloatRange(0.0, 1.0), help="0 = most uncertain only; higher = penalise answers like those already picked.")
+@click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
+@click.option("--sheet", help="XLSX sheet name [default: the first].")
+@click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Pick the unlabelled answers whose labels would most improve the model.
+
+    The ones the model is least sure of, kept diverse so the picks are not near-copies
+    of each other; blanks, non-answers ("weet niet", "n.v.t.") and answers already in
+    --labels are skipped. Writes a review sheet: fill in the 0/1 cells, then
+    'pgtext accept' it into the labels and retrain.
+
+    \b
+    Examples:
+      pgtext suggest samples/regioscan-2026.csv --text-col suggesties -n 30 -o out/next.xlsx
+      pgtext suggest export.xlsx --text-col suggesties --text-col toelichting_regio \\
+          --labels labels/twente.csv -n 50 -o out/next.xlsx
+    """
+    from pgtext.embedding import get_embedder
+    from pgtext.labels import load_labels
+    from pgtext.model import load_model
+    from pgtext.prediction import check_compatible
+    from pgtext.sheet import write_sheet
+    from pgtext.suggest import suggest_frame
+    from pgtext.tables import check_output_path, read_table
+
+    source = Path(input_path)
+    target = check_output_path(output, [source, *map(Path, labels_paths)], force)
+    model = load_model(config.model_dir(model_dir))
+    embedder_obj = get_embedder(embedder or model.embedder["name"])
+    check_compatible(model, embedder_obj)
+    known = load_labels(list(labels_paths), model.codebook, encoding=encoding).texts if labels_paths else []
+    table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    if table.frame.empty:
+        raise click.ClickException(f"{source}: has a header but no rows; nothing to suggest.")
+    bar = _ProgressBar("Scoring", quiet)
+    try:
+        result = suggest_frame(
+            table.frame, model, embedder_obj, list(text_cols), n=count, id_col=id_col, labelled_texts=known,
+            diversity=diversity, cache=_cache(cache_dir, no_cache), progress=bar, source=str(source),
+        )
+    finally:
+        bar.close()
+    s = result.summary
+    click.echo(
+        f"{s.answers} answers; skipped {s.non_answers} non-answers, {s.already_labelled} already labelled, "
+        f"{s.copies} repeats."
+    )
+    if s.picked < count:
+        _warn(f"only {s.picked} answers left to suggest (asked for {count}).")
+    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",")
+    click.echo(f"Suggested {s.picked} answers, least certain and most varied first.")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After labelling: pgtext accept {target} --labels labels/FILE.csv")
+
+
+@cli.command("check-labels")
+@click.argument("labels_path", metavar="LABELS", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet of suspect labels, .xlsx or .csv.")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside LABELS, else labels/codebook.csv].")
+@click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
+@click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Features of the cross-validated model.")
+@click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--min-strength", default=config.SUSPECT_STRENGTH, show_default=True, type=click.FloatRange(0.0, 1.0), help="List a label when the model's score is at least this far from it (and on the other side of the threshold).")
+@click.option("--limit", "-n", type=click.IntRange(1), help="At most this many rows [default: all suspects].")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Find likely labelling mistakes in a training file.
+
+    Lists answers whose cross-validated prediction (from a model that did not see
+    them) disagrees strongly with their label, and near-copies that carry different
+    themes; most suspicious first. The sheet is pre-filled with the current labels:
+    correct the 0/1 cells where the label is wrong and 'pgtext accept' it back.
+
+    \b
+    Examples:
+      pgtext check-labels labels/twente.csv -o out/check.xlsx
+      pgtext check-labels labels/twente.csv -o out/check.xlsx --min-strength 0.8 -n 40
+    """
+    from pgtext.codebook import load_codebook
+    from pgtext.embedding import get_embedder
+    from pgtext.label_check import check_labels as find_suspects
+    from pgtext.labels import load_labels
+    from pgtext.sheet import write_sheet
+    from pgtext.tables import check_output_path
+
+    source = Path(labels_path)
+    target = check_output_path(output, [source], force)
+    book = load_codebook(Path(codebook) if codebook else _codebook_beside(source))
+    labelled = load_labels([source], book, encoding=encoding)
+    for warning in labelled.warnings:
+        _warn(warning)
+    bar = _ProgressBar("Embedding", quiet)
+    try:
+        result = find_suspects(
+            labelled, get_embedder(embedder), features=features, folds=folds, min_strength=min_strength,
+            limit=limit, cache=_cache(cache_dir, no_cache), progress=bar,
+        )
+    finally:
+        bar.close()
+    s = result.summary
+    click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
+    click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")
+    write_sheet(result.frame, target, book)
+    click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After review: pgtext accept {target} --labels {source}")

@@ -51,3 +51,75 @@ def review_metrics(y_true: np.ndarray, y_pred: np.ndarray, needs_review: np.ndar
         "accepted_exact_accuracy": float(exact[accepted].mean()) if accepted.any() else 0.0,
         "flagged_exact_accuracy": float(exact[~accepted].mean()) if (~accepted).any() else 0.0,
     }
+
+
+def krippendorff_alpha_nominal(values: np.ndarray) -> float | None:
+    """Krippendorff's alpha for nominal data; ``values`` is units x coders, NaN = missing.
+
+    Units coded by fewer than two coders are left out. Returns None when alpha is
+    undefined (fewer than two pairable values, or every value the same).
+    """
+    values = np.asarray(values, dtype=float)
+    categories = np.unique(values[~np.isnan(values)])
+    index = {c: i for i, c in enumerate(categories)}
+    coincidence = np.zeros((len(categories), len(categories)))
+    for unit in values:
+        coded = unit[~np.isnan(unit)]
+        m = len(coded)
+        if m < 2:
+            continue
+        counts = np.zeros(len(categories))
+        for v in coded:
+            counts[index[v]] += 1
+        pairs = np.outer(counts, counts) - np.diag(counts)  # ordered pairs of different coders
+        coincidence += pairs / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    expected = n * n - np.sum(n_c**2)  # sum over c != k of n_c * n_k
+    if n < 2 or expected == 0:
+        return None
+    observed = coincidence.sum() - np.trace(coincidence)
+    return float(1 - (n - 1) * observed / expected)
+
+
+def reliability_table(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> list[dict]:
+    """Per equal-width probability bin: count, mean predicted probability, observed frequency."""
+    p = np.asarray(probabilities, dtype=float).ravel()
+    t = np.asarray(outcomes, dtype=float).ravel()
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    table = []
+    for b in range(bins):
+        inside = which == b
+        table.append({
+            "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+            "count": int(inside.sum()),
+            "mean_predicted": float(p[inside].mean()) if inside.any() else None,
+            "observed": float(t[inside].mean()) if inside.any() else None,
+        })
+    return table
+
+
+def expected_calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, bins: int = 10) -> float:
+    """Weighted mean |observed - predicted| over equal-width bins (0 = perfectly calibrated)."""
+    total = np.asarray(probabilities).size
+    if total == 0:
+        return 0.0
+    return float(sum(
+        row["count"] / total * abs(row["observed"] - row["mean_predicted"])
+        for row in reliability_table(probabilities, outcomes, bins) if row["count"]
+    ))
+
+
+def agreement_per_theme(a: np.ndarray, b: np.ndarray, slugs: list[str]) -> dict:
+    """Two coders (0/1 matrices over the same answers): percent agreement and alpha per theme."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    out = {}
+    for k, slug in enumerate(slugs):
+        out[slug] = {
+            "agreement": float(np.mean(a[:, k] == b[:, k])) if len(a) else 0.0,
+            "alpha": krippendorff_alpha_nominal(np.column_stack([a[:, k], b[:, k]])),
+            "coder_a": int(a[:, k].sum()),
+            "coder_b": int(b[:, k].sum()),
+        }
+    return out

@@ -20,6 +20,8 @@ from pgtext.tables import read_table
 
 TEXT_COLUMN = "text"
 THEMES_COLUMN = "themes"
+#: A pgtext label output can stand in for a labels file (e.g. as the second coder in agreement).
+PREDICTED_COLUMN = "predicted_themes"
 THEME_SEPARATOR = ";"
 _TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x"}
 _FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", ""}
@@ -54,7 +56,9 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_labels(paths: list[str | Path], codebook: Codebook, encoding: str | None = None) -> LabelledSet:
+def load_labels(
+    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str = TEXT_COLUMN
+) -> LabelledSet:
     """Read one or more labelled files into one checked set.
 
     Unknown themes and conflicting duplicates are errors (all offending rows named);
@@ -70,12 +74,12 @@ def load_labels(paths: list[str | Path], codebook: Codebook, encoding: str | Non
         path = Path(raw_path)
         frame = read_table(path, encoding=encoding).frame
         columns = {c.casefold(): c for c in frame.columns}
-        if TEXT_COLUMN not in columns:
-            raise LabelsError(f"{path}: needs a '{TEXT_COLUMN}' column (found: {', '.join(frame.columns)}).")
+        if text_col.casefold() not in columns:
+            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {', '.join(frame.columns)}).")
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in enumerate(frame.to_dict("records"), start=2):
-            text = str(record[columns[TEXT_COLUMN]])
+            text = str(record[columns[text_col.casefold()]])
             if not text.strip():
                 empty.append(i)
                 continue
@@ -104,8 +108,9 @@ def load_labels(paths: list[str | Path], codebook: Codebook, encoding: str | Non
 def _themes_parser(path: Path, all_columns, columns: dict[str, str], codebook: Codebook):
     """Return a function record -> (0/1 vector, errors) for whichever layout the file has."""
     slugs = codebook.slugs
-    if THEMES_COLUMN in columns:
-        column = columns[THEMES_COLUMN]
+    joined = next((columns[c] for c in (THEMES_COLUMN, PREDICTED_COLUMN) if c in columns), None)
+    if joined is not None:
+        column = joined
 
         def parse_joined(record: dict) -> tuple[np.ndarray, list[str]]:
             vector = np.zeros(len(slugs), dtype=np.int8)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,13 +48,14 @@ def train_model(
     frame = feature_frame(labelled.texts, embeddings)
     dimension = embeddings.shape[1]
 
-    oof, fold_ids = out_of_fold_scores(frame, labelled.y, features, dimension, folds, seed)
+    make_head = partial(build_head, features, dimension, seed)
+    oof, fold_ids = out_of_fold_scores(frame, labelled.y, make_head, folds, seed)
     thresholds = tune_thresholds(labelled.y, oof)
     policy = tune_review_policy(labelled.y, oof, thresholds, target_precision)
     cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, target_precision)
     cv.update({"folds": folds, "seed": seed, "target_precision": target_precision})
 
-    head = build_head(features, dimension, seed).fit(frame, labelled.y)
+    head = make_head().fit(frame, labelled.y)
     card = {
         "format": 1,
         "pgtext_version": __version__,
@@ -105,15 +108,18 @@ def stratification_key(y: np.ndarray) -> np.ndarray:
     return keys
 
 
-def out_of_fold_scores(frame, y: np.ndarray, features: str, dimension: int, folds: int, seed: int):
-    """Scores for every answer from a head that did not see it; also each answer's fold."""
+def out_of_fold_scores(frame, y: np.ndarray, make_head: Callable[[], object], folds: int, seed: int):
+    """Scores for every answer from a head that did not see it; also each answer's fold.
+
+    ``make_head()`` returns a fresh unfitted estimator with ``fit`` and ``predict_proba``.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     oof = np.zeros(y.shape, dtype=float)
     fold_ids = np.zeros(len(y), dtype=int)
     for fold, (train, test) in enumerate(splitter.split(frame, stratification_key(y))):
-        head = build_head(features, dimension, seed).fit(frame.iloc[train], y[train])
+        head = make_head().fit(frame.iloc[train], y[train])
         oof[test] = head.predict_proba(frame.iloc[test])
         fold_ids[test] = fold
     return oof, fold_ids
