@@ -397,6 +397,7 @@ def _shown(path: Path) -> str:
 @click.option("--include", multiple=True, default=("flagged",), show_default=True, type=click.Choice(["flagged", "audit", "all"]), help="Answers the model flagged, a random audit sample of those it accepted, or all; repeat to combine.")
 @click.option("--audit-size", default=config.AUDIT_SIZE, show_default=True, type=click.IntRange(1), help="How many accepted answers the audit sample takes.")
 @click.option("--seed", default=config.SEED, show_default=True, type=int, help="Random seed for the audit sample.")
+@click.option("--blind", is_flag=True, help="Leave the audit rows' theme cells and scores empty, so reviewers are not anchored by the model (use .xlsx: the model's themes are in a hidden column).")
 @click.option("--text-col", help="The labelled answer column [default: 'text', else the one filled exactly where scores are].")
 @click.option("--id-col", help="Respondent id column to show on the sheet [default: id or respondent_id if present].")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook the model was trained with [default: labels/codebook.csv].")
@@ -404,7 +405,7 @@ def _shown(path: Path) -> str:
 @click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @encoding_option
-def review(labelled, output, include, audit_size, seed, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
+def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
     """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
 
     Least confident first; near-copies are grouped so one decision covers them (their
@@ -416,7 +417,7 @@ def review(labelled, output, include, audit_size, seed, text_col, id_col, codebo
     \b
     Examples:
       pgtext review out/2026.csv -o out/review-2026.xlsx
-      pgtext review out/2026.csv -o out/audit-2026.xlsx --include audit --audit-size 30
+      pgtext review out/2026.csv -o out/audit-2026.xlsx --include audit --audit-size 30 --blind
       pgtext review out/2026.csv -o out/review-2026.xlsx --include flagged --include audit
       pgtext review out/long.csv -o out/all.csv --include all
     """
@@ -431,7 +432,7 @@ def review(labelled, output, include, audit_size, seed, text_col, id_col, codebo
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
     result = review_frame(
         table.frame, book, include=tuple(include), audit_size=audit_size, seed=seed,
-        text_col=text_col, id_col=id_col, source=str(source),
+        text_col=text_col, id_col=id_col, source=str(source), blind=blind,
     )
     s = result.summary
     if not s.rows:
@@ -439,7 +440,8 @@ def review(labelled, output, include, audit_size, seed, text_col, id_col, codebo
     write_sheet(result.frame, target, book, delimiter=table.delimiter or ",")
     click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
     kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
-    click.echo(f"Sheet: {s.rows} rows" + (f" ({kinds})" if kinds else "") + f"; {s.near_copies} near-copies follow another row (same_as).")
+    copies = f"; {s.near_copies} near-copies follow the row named in same_as" if s.near_copies else ""
+    click.echo(f"Sheet: {s.rows} rows" + (f" ({kinds})" if kinds else "") + copies + ".")
     click.echo(f"Wrote {target}")
     click.echo(f"After review: pgtext accept {target} --labels labels/FILE.csv")
 
@@ -641,3 +643,133 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After review: pgtext accept {target} --labels {source}")
+
+
+# --- Reports and discovery: theme counts for report writers, candidate new themes ---
+
+
+@cli.command()
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model whose codebook names and orders the themes [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--by", help="Also count per subgroup of this column (domein, organisatie, gemeente, ...).")
+@click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
+@click.option("--question", "questions", multiple=True, help="Count only this question of a long file; repeat for several (pooled) [default: all].")
+@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@click.option("--quotes", type=click.IntRange(0, 20), help="Example quotes per theme: confident, representative, no near-copies [default: 3].")
+@click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
+@click.option("--min-n", type=click.IntRange(1), help="Flag shares of fewer respondents than this as indicative [default: 30].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .csv (one tidy table) or .xlsx (a sheet per table).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png).")
+@click.option("--title", help="Title of the Markdown report and the chart.")
+@click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
+@encoding_option
+def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, encoding) -> None:
+    """Count themes in LABELLED files for a report: per theme, subgroup and wave, with quotes.
+
+    LABELLED are files written by 'pgtext label' (one answer column, or long files with
+    'question' and 'text'). Share = respondents with the theme among respondents who
+    answered (n), with a 95% Wilson interval; split into confident and still to review.
+    Several files are waves, in the order given, with the change between waves.
+
+    \b
+    Examples:
+      pgtext report out/2026-long.csv --question suggesties
+      pgtext report out/2025-long.csv out/2026-long.csv -o out/report.md --chart out/chart.png
+      pgtext report out/2026-long.csv --by domein -o out/report.xlsx
+    """
+    from pgtext.charts import theme_share_chart
+    from pgtext.codebook import Codebook
+    from pgtext.documents import DOCUMENT_SUFFIXES, check_target, write_csv, write_sheets, write_text
+    from pgtext.model import read_card
+    from pgtext.report import build_report
+    from pgtext.report_format import DEFAULT_TITLE, report_markdown, report_sheets, report_table, report_text, scope_text
+
+    sources = [Path(p) for p in labelled]
+    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
+    chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
+    book = Codebook.from_list(read_card(config.model_dir(model_dir))["codebook"]["themes"])
+    given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
+    result = build_report(
+        sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
+        mask=not no_mask, encoding=encoding, **given,
+    )
+    click.echo(report_text(result))
+    if target:
+        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
+        if kind == "markdown":
+            write_text(target, report_markdown(result, title or DEFAULT_TITLE))
+        elif kind == "csv":
+            write_csv(target, report_table(result))
+        else:
+            write_sheets(target, report_sheets(result))
+        click.echo(f"Wrote {target}")
+    if chart_target:
+        overall = result.table[result.table["group"] == "all"]
+        theme_share_chart(
+            overall, book, result.waves, chart_target, title=title or "Share of respondents per theme",
+            subtitle=f"Questions: {scope_text(result, short=True)}",
+        )
+        click.echo(f"Wrote {chart_target}")
+
+
+@cli.command()
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model whose codebook and embedder to use [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--all", "include_all", is_flag=True, help="Group all answers, not only those no theme covers confidently.")
+@click.option("--min-size", type=click.IntRange(2), help="Smallest candidate group; smaller ones are listed as leftovers [default: 5].")
+@click.option("--examples", type=click.IntRange(0, 20), help="Example answers per group [default: 3].")
+@click.option("--no-mask", is_flag=True, help="Show answers as written (names, e-mail addresses and phone numbers are masked by default).")
+@click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
+@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@click.option("--embedder", help="Group with this embedder instead of the model's.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Find candidate new themes: groups of answers the codebook does not cover.
+
+    Takes the answers of the last wave in LABELLED that no theme covers confidently,
+    leaves out non-answers ("weet niet", "n.v.t.", "-"), and groups the rest by meaning
+    without fixing the number of groups. Per group: size, distinctive words, the closest
+    existing theme, examples and, given an earlier wave too, whether it is new.
+
+    \b
+    Examples:
+      pgtext discover out/2026-long.csv
+      pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.md
+      pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.csv --force
+    """
+    from pgtext.codebook import Codebook
+    from pgtext.discovery import discover as find_new_themes
+    from pgtext.discovery_format import discovery_frame, discovery_markdown, discovery_text
+    from pgtext.documents import DOCUMENT_SUFFIXES, check_target, write_csv, write_sheets, write_text
+    from pgtext.embedding import get_embedder
+    from pgtext.model import read_card
+
+    sources = [Path(p) for p in labelled]
+    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
+    card = read_card(config.model_dir(model_dir))
+    book = Codebook.from_list(card["codebook"]["themes"])
+    given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
+    bar = _ProgressBar("Embedding", quiet)
+    try:
+        result = find_new_themes(
+            sources, book, get_embedder(embedder or card["embedder"]["name"]), cache=_cache(cache_dir, no_cache),
+            include_all=include_all, mask=not no_mask, wave_col=wave_col, text_col=text_col, encoding=encoding,
+            progress=bar, **given,
+        )
+    finally:
+        bar.close()
+    click.echo(discovery_text(result))
+    if target:
+        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
+        if kind == "markdown":
+            write_text(target, discovery_markdown(result))
+        elif kind == "csv":
+            write_csv(target, discovery_frame(result))
+        else:
+            write_sheets(target, {"answers": discovery_frame(result)})
+        click.echo(f"Wrote {target}")

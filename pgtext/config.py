@@ -65,3 +65,13 @@ def model_dir(flag: str | Path | None = None) -> Path:
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV]).expanduser()
     return DEFAULT_MODEL_DIR
+
+
+#: Review loop (pgtext review / suggest / check-labels).
+AUDIT_SIZE = 20  # accepted answers sampled for an honest check of the auto-accepted share
+SUGGEST_COUNT = 30
+#: Suggestions trade uncertainty against similarity to those already picked (0 = uncertainty only).
+DIVERSITY = 0.5
+#: check-labels lists an answer when, for some theme, the cross-validated model sits on the
+#: other side of its threshold and at least this far from the label (|label - score|).
+SUSPECT_STRENGTH = 0.8

@@ -51,10 +51,13 @@ def tune_review_policy(
     exact = np.all(predicted == np.asarray(y), axis=1)[candidates]
     conf = confidence[candidates]
     order = np.argsort(-conf, kind="stable")
+    ranked = conf[order]
     hits = np.cumsum(exact[order]) / np.arange(1, len(order) + 1)
-    meets = np.nonzero(hits >= target_precision)[0]
+    # answers tied at a cut-off are accepted together, so only cut after the last of a tie
+    last_of_tie = np.append(ranked[1:] < ranked[:-1], True)
+    meets = np.nonzero((hits >= target_precision) & last_of_tie)[0]
     if len(meets) == 0:
         return ReviewPolicy(min_confidence=1.01, borderline_margin=margin)
     last = meets[-1]
-    cut = float(conf[order][last])
+    cut = float(ranked[last])
     return ReviewPolicy(min_confidence=round(cut, 6), borderline_margin=margin)

@@ -171,7 +171,7 @@ def _long(frame: pd.DataFrame, text_cols: list[str], id_col: str | None) -> tupl
         filled = answers.str.strip() != ""
         blanks[column] = int((~filled).sum())
         part = frame.loc[filled, keep].copy()
-        part.insert(0, ROW, frame.index[filled] + 2)  # spreadsheet row of the respondent
+        part.insert(1 if id_col else 0, ROW, frame.index[filled] + 2)  # spreadsheet row of the respondent
         part[QUESTION] = column
         part[TEXT] = answers[filled]
         part["_order"] = order

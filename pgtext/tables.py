@@ -63,8 +63,12 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     for signature, what in _SIGNATURES.items():
         if data.startswith(signature):
             raise InputError(f"{path}: this is {what}, not a CSV file; give it the right extension or export it as CSV.")
-    if data[:4096].count(b"\x00") > 64:
-        raise InputError(f"{path}: looks like a binary file, not a CSV export.")
+    if encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # Excel's "Unicode text" export
+    if encoding is None and data[:4096].count(b"\x00") > 64:
+        raise InputError(
+            f"{path}: looks like a binary file, not a CSV export (if it is UTF-16 text, add --encoding utf-16)."
+        )
     text, encoding = _decode(path, data, encoding)
     text = text.replace("\x00", "")
     delimiter = _resolve_delimiter(path, text, delimiter)
@@ -82,6 +86,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
             f"{path}: cannot parse as CSV with delimiter {delimiter!r} ({exc}); "
             "try --delimiter ';' or --delimiter ',' or --delimiter tab."
         ) from None
+    frame = frame.fillna("")  # rows with omitted trailing fields come back as NaN even with na_filter=False
     frame.columns = [str(c).strip() for c in frame.columns]
     return Table(frame=frame, path=path, kind="csv", encoding=encoding, delimiter=delimiter)
 
@@ -115,14 +120,27 @@ def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
         raise InputError(f"delimiter {delimiter!r} not understood; use ',', ';' or tab.")
     if path.suffix.lower() == ".tsv":
         return "\t"
-    sample = text[:65536]
+    # The header row is the surest signal: exports name their columns without quotes or
+    # punctuation, while answers below may hold any number of commas and semicolons.
+    header = next(iter(text.splitlines()), "")
+    counts = {d: _count_outside_quotes(header, d) for d in (";", ",", "\t")}
+    ranked = sorted(counts, key=counts.get, reverse=True)
+    if counts[ranked[0]] and counts[ranked[0]] > counts[ranked[1]]:
+        return ranked[0]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff(text[:65536], delimiters=",;\t").delimiter
     except csv.Error:
-        header = sample.splitlines()[0] if sample.splitlines() else ""
-        counts = {d: header.count(d) for d in (";", ",", "\t")}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+        return ranked[0] if counts[ranked[0]] else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
@@ -206,6 +224,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
+    os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
     tmp = Path(tmp_name)
     try:
         write(tmp)
@@ -215,3 +234,9 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,118 @@
+"""pgtext.embedding: the fake embedder, resolving names, and embedding each distinct text once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pgtext.cache import EmbeddingCache
+from pgtext.embedding import FakeEmbedder, _windows, embed_texts, get_embedder
+from pgtext.errors import EmbedderError
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake embedder, recording every text it is asked to embed."""
+
+    id = "counting-fake"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts):
+        self.calls.append(list(texts))
+        return super().embed(texts)
+
+    @property
+    def embedded(self) -> list[str]:
+        return [t for call in self.calls for t in call]
+
+
+def test_fake_embedder_is_deterministic_and_normalised():
+    fake = FakeEmbedder()
+    first = fake.embed(["Meer bussen naar het dorp", "Meer bussen naar het dorp", ""])
+    assert first.shape == (3, 64) and first.dtype == np.float32
+    np.testing.assert_array_equal(first[0], first[1])
+    assert np.linalg.norm(first[0]) == pytest.approx(1.0)
+    assert not first[2].any()  # no words: the zero vector, not NaN
+    # Bag of words, case-insensitive: word order and case do not matter.
+    np.testing.assert_array_equal(fake.embed(["DORP het naar bussen meer"])[0], first[0])
+
+
+def test_embed_texts_embeds_each_distinct_text_once_and_caches(tmp_path):
+    texts = ["Meer bussen", "Meer huizen", "Meer bussen", "Een buurthuis", "Meer huizen"]
+    counting = CountingEmbedder()
+    cache = EmbeddingCache(tmp_path)
+    progress: list[tuple[int, int]] = []
+    vectors = embed_texts(counting, texts, cache=cache, progress=lambda a, t: progress.append((a, t)))
+    assert sorted(counting.embedded) == ["Een buurthuis", "Meer bussen", "Meer huizen"]
+    assert vectors.shape == (5, 64)
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+    np.testing.assert_array_equal(vectors, FakeEmbedder().embed(texts))
+    assert sum(a for a, _ in progress) == 5 and {t for _, t in progress} == {5}
+
+    counting.calls.clear()
+    again = embed_texts(counting, list(reversed(texts)) + ["Nieuw antwoord"], cache=cache)
+    assert counting.embedded == ["Nieuw antwoord"]
+    np.testing.assert_array_equal(again[:5], vectors[::-1])
+
+
+def test_embed_texts_without_cache_still_dedupes():
+    counting = CountingEmbedder()
+    embed_texts(counting, ["a b", "a b", "c"], cache=None)
+    assert sorted(counting.embedded) == ["a b", "c"]
+    embed_texts(counting, ["a b"], cache=None)
+    assert counting.embedded.count("a b") == 2  # no cache: embedded again
+
+
+def test_embed_texts_batches(tmp_path):
+    counting = CountingEmbedder()
+    embed_texts(counting, [f"antwoord {i}" for i in range(5)], batch_size=2)
+    assert [len(c) for c in counting.calls] == [2, 2, 1]
+
+
+def test_embed_texts_empty():
+    assert embed_texts(FakeEmbedder(), []).shape == (0, 64)
+
+
+def test_get_embedder_names(tmp_path):
+    assert isinstance(get_embedder("fake"), FakeEmbedder)
+    hub = get_embedder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
+    assert hub.id == "hub:sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"  # nothing loaded yet
+    minilm = get_embedder("minilm")
+    assert minilm.name == "minilm" and minilm.id.startswith("minilm:") and len(minilm.id) == len("minilm:") + 16
+    assert get_embedder(None).id == minilm.id
+
+
+def test_get_embedder_folder_without_model(tmp_path):
+    with pytest.raises(EmbedderError) as err:
+        get_embedder(str(tmp_path))
+    assert str(err.value) == f"{tmp_path}: not a sentence-transformers model folder (no modules.json or config.json)."
+
+
+def test_get_embedder_unknown_name():
+    with pytest.raises(EmbedderError) as err:
+        get_embedder("miniLM-nl")
+    assert str(err.value) == (
+        "embedder 'miniLM-nl' is neither a folder nor a model name like 'org/model'; "
+        "use 'minilm' (shipped, offline), a local folder, or a hub name."
+    )
+
+
+def test_folder_id_follows_content_not_location(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "modules.json").write_text("[]", encoding="utf-8")
+        (folder / "model.safetensors").write_bytes(b"\x01" * 100)
+    (a / "README.md").write_text("notes do not count", encoding="utf-8")
+    assert get_embedder(str(a)).id == get_embedder(str(b)).id
+    (b / "model.safetensors").write_bytes(b"\x02" * 100)
+    assert get_embedder(str(a)).id != get_embedder(str(b)).id
+
+
+def test_windows_split_long_answers():
+    assert _windows("kort antwoord", 90) == ["kort antwoord"]
+    words = [f"w{i}" for i in range(200)]
+    pieces = _windows(" ".join(words), 90)
+    assert [len(p.split()) for p in pieces] == [90, 90, 20]
+    assert " ".join(pieces).split() == words
