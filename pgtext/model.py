@@ -1,15 +1,16 @@
-"""The theme model: an sklearn head over sentence embeddings and/or n-gram TF-IDF, saved as a folder.
+"""The theme model: a linear head over n-gram TF-IDF and/or sentence embeddings, saved as a folder.
 
-A model folder holds ``head.joblib`` (the fitted sklearn pipeline) and
-``model_card.json`` (codebook, thresholds, review policy, CV scores, embedder id,
-versions). The embedding model is referenced by name and id, never pickled.
-joblib files run code when loaded: load model folders only from people you trust.
+A model folder holds ``model_card.json`` (codebook, thresholds, review policy, CV
+scores, embedder id, versions, and the SHA-256 of every other file) and the head
+as plain data (``head.json`` + ``head.npz``, see ``pgtext.head``): loading a
+folder runs no code. The embedding model is referenced by name and id, never stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import platform
 import shutil
 import tempfile
@@ -22,10 +23,12 @@ import pandas as pd
 from pgtext import __version__, config
 from pgtext.codebook import Codebook
 from pgtext.errors import ModelError
+from pgtext.head import ARRAYS_FILE, SPEC_FILE, LinearHead
+from pgtext.tables import umask
 
 CARD_FILE = "model_card.json"
-HEAD_FILE = "head.joblib"
-CARD_FORMAT = 1
+HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
+CARD_FORMAT = 2
 FEATURE_SETS = ("both", "embeddings", "tfidf")
 
 
@@ -94,7 +97,6 @@ class ThemeModel:
 
 
 def library_versions() -> dict[str, str]:
-    import joblib
     import sklearn
 
     versions = {
@@ -103,7 +105,6 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "pandas": pd.__version__,
-        "joblib": joblib.__version__,
     }
     try:
         from importlib.metadata import version
@@ -121,20 +122,18 @@ def now_iso() -> str:
 
 def save_model(model: ThemeModel, folder: str | Path, force: bool = False) -> Path:
     """Write the folder atomically: build it beside the target, then swap it in."""
-    import joblib
-
     folder = Path(folder)
-    if folder.exists() and not force:
-        if any(folder.iterdir()):
-            raise ModelError(f"{folder}: already exists and is not empty; choose another --model or add --force.")
     if folder.exists() and not folder.is_dir():
         raise ModelError(f"{folder}: is a file, not a folder; choose another --model.")
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise ModelError(f"{folder}: already exists and is not empty; choose another --model or add --force.")
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        joblib.dump(model.head, staging / HEAD_FILE, compress=3)
+        os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
+        names = model.head.save(staging)
         card = dict(model.card)
-        card["files"] = {HEAD_FILE: _sha256(staging / HEAD_FILE)}
+        card["files"] = {name: _sha256(staging / name) for name in names}
         (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if folder.exists():
             backup = folder.with_name(f".{folder.name}.old")
@@ -170,18 +169,16 @@ def read_card(folder: str | Path) -> dict:
 
 
 def load_model(folder: str | Path) -> ThemeModel:
-    """Load a model folder, checking the head file against the hash in its card."""
-    import joblib
-
+    """Load a model folder, checking every head file against the hash in its card."""
     folder = Path(folder)
     card = read_card(folder)
-    head_path = folder / HEAD_FILE
-    if not head_path.exists():
-        raise ModelError(f"{folder}: incomplete model ({HEAD_FILE} missing); copy the whole folder or retrain.")
-    expected = card.get("files", {}).get(HEAD_FILE)
-    if expected != _sha256(head_path):
-        raise ModelError(f"{head_path}: does not match the hash in {CARD_FILE}; the folder was changed. Retrain.")
-    return ThemeModel(head=joblib.load(head_path), card=card)
+    for name in HEAD_FILES:
+        path = folder / name
+        if not path.exists():
+            raise ModelError(f"{folder}: incomplete model ({name} missing); copy the whole folder or retrain.")
+        if card.get("files", {}).get(name) != _sha256(path):
+            raise ModelError(f"{path}: does not match the hash in {CARD_FILE}; the folder was changed. Retrain.")
+    return ThemeModel(head=LinearHead.load(folder), card=card)
 
 
 def _sha256(path: Path) -> str:

@@ -224,7 +224,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
-    os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
+    os.chmod(tmp_name, 0o666 & ~umask())  # mkstemp makes 0600; outputs get the usual permissions
     tmp = Path(tmp_name)
     try:
         write(tmp)
@@ -236,7 +236,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             tmp.unlink()
 
 
-def _umask() -> int:
+def umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current

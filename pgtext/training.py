@@ -17,7 +17,8 @@ from pgtext.embedding import Embedder, Progress, embed_texts
 from pgtext.errors import LabelsError
 from pgtext.evaluation import review_metrics, theme_metrics
 from pgtext.labels import LabelledSet, load_labels
-from pgtext.model import ThemeModel, build_head, feature_frame, library_versions, now_iso
+from pgtext.head import LinearHead
+from pgtext.model import CARD_FORMAT, ThemeModel, build_head, feature_frame, library_versions, now_iso
 
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
@@ -55,9 +56,9 @@ def train_model(
     cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, target_precision)
     cv.update({"folds": folds, "seed": seed, "target_precision": target_precision})
 
-    head = make_head().fit(frame, labelled.y)
+    head = LinearHead.from_pipeline(make_head().fit(frame, labelled.y), dimension)
     card = {
-        "format": 1,
+        "format": CARD_FORMAT,
         "pgtext_version": __version__,
         "created_at": now_iso(),
         "codebook": {"sha256": codebook.sha256, "themes": codebook.to_list()},

@@ -103,11 +103,11 @@ def test_tampered_model(tmp_path, exports, model_dir):
     folder = tmp_path / "model"
     shutil.copytree(model_dir, folder)
     card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
-    card["files"]["head.joblib"] = "0" * 64
+    card["files"]["head.npz"] = "0" * 64
     (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
     result = invoke("label", exports["comma"], "--model", folder, "--text-col", "vraag1", "-o", tmp_path / "uit.csv")
     assert_one_line_error(result, (
-        f"{folder / 'head.joblib'}: does not match the hash in model_card.json; the folder was changed. Retrain."
+        f"{folder / 'head.npz'}: does not match the hash in model_card.json; the folder was changed. Retrain."
     ))
 
 

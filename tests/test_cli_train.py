@@ -52,7 +52,7 @@ def test_train_prints_a_table_per_theme(trained, codebook_path):
 
 def test_train_writes_a_complete_card(trained, codebook):
     folder, _ = trained
-    assert sorted(p.name for p in folder.iterdir()) == ["head.joblib", "model_card.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["head.json", "head.npz", "model_card.json"]
     card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
     assert {"format", "pgtext_version", "created_at", "codebook", "labels", "embedder", "features",
             "thresholds", "review", "cv", "versions", "files"} <= set(card)
@@ -66,7 +66,7 @@ def test_train_writes_a_complete_card(trained, codebook):
     assert 0.0 <= card["cv"]["macro_f1"] <= 1.0
     assert card["embedder"] == {"name": "fake", "id": "fake-hash-64", "dimension": 64}
     assert card["features"] == "both"
-    assert {"python", "pgtext", "scikit-learn", "numpy", "pandas", "joblib"} <= set(card["versions"])
+    assert {"python", "pgtext", "scikit-learn", "numpy", "pandas"} <= set(card["versions"])
     assert card["pgtext_version"] == card["versions"]["pgtext"] == __version__
     assert card["created_at"].endswith("+00:00") and card["created_at"][:2] == "20"
 

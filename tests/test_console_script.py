@@ -34,7 +34,7 @@ def test_train_then_label(tmp_path, labels_path, codebook_path, exports):
                   "--folds", "3", env=env)
     assert trained.returncode == 0, trained.stderr
     assert trained.stdout.splitlines()[-1] == f"Model written to {model}"
-    assert (model / "head.joblib").exists() and (model / "model_card.json").exists()
+    assert (model / "head.npz").exists() and (model / "model_card.json").exists()
 
     out = tmp_path / "gelabeld.xlsx"
     labelled = run("label", exports["cp1252"], "--model", model, "--text-col", "vraag2", "-o", out, env=env)

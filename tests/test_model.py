@@ -1,4 +1,4 @@
-"""pgtext.model: a model is a folder (head.joblib + model_card.json), checked when loaded."""
+"""pgtext.model: a model is a folder (head.json + head.npz + model_card.json), checked when loaded."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import EXPORT_ROWS
 from pgtext.embedding import FakeEmbedder, embed_texts
 from pgtext.errors import ModelError
-from pgtext.model import CARD_FILE, HEAD_FILE, build_head, feature_frame, load_model, read_card, save_model
+from pgtext.model import CARD_FILE, CARD_FORMAT, HEAD_FILES, build_head, feature_frame, load_model, read_card, save_model
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_save_load_round_trip(model_dir, tmp_path):
     assert model.themes == ["wonen", "vervoer", "eenzaamheid"]
     assert model.thresholds.tolist() == [model.card["thresholds"][s] for s in model.themes]
     saved = save_model(model, tmp_path / "nieuw")
-    assert sorted(p.name for p in saved.iterdir()) == [HEAD_FILE, CARD_FILE]
+    assert sorted(p.name for p in saved.iterdir()) == sorted([*HEAD_FILES, CARD_FILE])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nieuw"]  # no staging folder left
     again = load_model(saved)
     assert {k: v for k, v in again.card.items() if k != "files"} == {k: v for k, v in model.card.items() if k != "files"}
@@ -44,10 +44,12 @@ def test_card_records_the_head_hash(model_dir):
     import hashlib
 
     card = _card(model_dir)
-    assert card["files"][HEAD_FILE] == hashlib.sha256((model_dir / HEAD_FILE).read_bytes()).hexdigest()
+    for name in HEAD_FILES:
+        assert card["files"][name] == hashlib.sha256((model_dir / name).read_bytes()).hexdigest()
 
 
-def test_tampered_head_is_refused(model_copy):
+@pytest.mark.parametrize("HEAD_FILE", HEAD_FILES)
+def test_tampered_head_is_refused(model_copy, HEAD_FILE):
     with (model_copy / HEAD_FILE).open("ab") as handle:
         handle.write(b"\x00")
     with pytest.raises(ModelError) as err:
@@ -57,7 +59,8 @@ def test_tampered_head_is_refused(model_copy):
     )
 
 
-def test_missing_head(model_copy):
+@pytest.mark.parametrize("HEAD_FILE", HEAD_FILES)
+def test_missing_head(model_copy, HEAD_FILE):
     (model_copy / HEAD_FILE).unlink()
     with pytest.raises(ModelError) as err:
         load_model(model_copy)
@@ -79,12 +82,13 @@ def test_missing_folder(tmp_path):
 
 def test_wrong_format_is_refused(model_copy):
     card = _card(model_copy)
-    card.update(format=2, pgtext_version="9.0.0")
+    card.update(format=99, pgtext_version="9.0.0")
     (model_copy / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError) as err:
         load_model(model_copy)
     assert str(err.value) == (
-        f"{model_copy}: model format 2 made by pgtext 9.0.0; this pgtext (0.1.0) reads format 1. Retrain it with this version."
+        f"{model_copy}: model format 99 made by pgtext 9.0.0; this pgtext (0.1.0) reads format {CARD_FORMAT}. "
+        "Retrain it with this version."
     )
 
 
@@ -102,7 +106,7 @@ def test_existing_non_empty_folder_refused_without_force(model_dir, model_copy):
     assert str(err.value) == f"{model_copy}: already exists and is not empty; choose another --model or add --force."
     assert (model_copy / "notities.txt").exists()
     save_model(model, model_copy, force=True)
-    assert sorted(p.name for p in model_copy.iterdir()) == [HEAD_FILE, CARD_FILE]
+    assert sorted(p.name for p in model_copy.iterdir()) == sorted([*HEAD_FILES, CARD_FILE])
     assert sorted(p.name for p in model_copy.parent.iterdir()) == ["kopie"]  # no backup or staging left
     load_model(model_copy)
 
@@ -133,3 +137,30 @@ def test_feature_frame_puts_text_beside_embedding():
     assert frame.columns.tolist() == ["text", "e0", "e1", "e2"]
     assert frame["text"].tolist() == ["a", "b"]
     assert frame.loc[1, "e1"] == 1.0
+
+
+def test_loaded_head_scores_like_the_sklearn_pipeline_it_came_from():
+    """The plain-data head is the fitted pipeline's numbers: same scores, for every feature set."""
+    from pgtext.head import LinearHead
+
+    texts = [r[2] for r in EXPORT_ROWS if r[2].strip()] * 3
+    y = np.array([[i % 2, (i // 2) % 2] for i in range(len(texts))])
+    frame = feature_frame(texts, embed_texts(FakeEmbedder(), texts))
+    for features in ("both", "tfidf", "embeddings"):
+        pipeline = build_head(features, 64).fit(frame, y)
+        head = LinearHead.from_pipeline(pipeline, 64)
+        np.testing.assert_allclose(head.predict_proba(frame), pipeline.predict_proba(frame), atol=1e-6)
+
+
+def test_loading_a_model_never_unpickles(model_dir, monkeypatch):
+    """A model folder from someone else runs no code: nothing in loading may call pickle."""
+    import pickle
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle used while loading a model")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    model = load_model(model_dir)
+    texts = ["Meer busverbindingen"]
+    assert model.predict_scores(texts, embed_texts(FakeEmbedder(), texts)).shape == (1, 3)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import LABEL_COUNTS, LABEL_ROWS, write_labels
+from pgtext.model import CARD_FORMAT
 from pgtext import __version__
 from pgtext.codebook import Codebook
 from pgtext.embedding import FakeEmbedder
@@ -90,7 +91,7 @@ def fake_result(tmp_path_factory, labels_path, codebook):
 
 def test_train_model_card(fake_result, labels_path, codebook):
     card = fake_result.model.card
-    assert card["format"] == 1
+    assert card["format"] == CARD_FORMAT
     assert card["pgtext_version"] == __version__
     assert card["codebook"] == {"sha256": codebook.sha256, "themes": codebook.to_list()}
     assert card["labels"]["counts"] == LABEL_COUNTS
