@@ -46,6 +46,20 @@ BATCH_SIZE = 32
 #: all-MiniLM-L6-v2 reads at most 256 word pieces; Dutch runs ~2.4 pieces a word, so
 #: longer answers are embedded in windows of this many words and averaged.
 WORDS_PER_CHUNK = 90
+#: Only the first this many words of an answer are embedded (about 22 windows, some ten pages);
+#: the rest of a pasted document adds time, not meaning. The output keeps the whole answer.
+MAX_WORDS_EMBEDDED = 2_000
+
+#: Inference backends for sentence-transformers models: "torch" runs the model as shipped;
+#: "onnx" runs an int8 ONNX Runtime export of it (about 2.5 times faster on a laptop CPU,
+#: scores within 0.02; see benchmarks/speed.py). Flag > $PGTEXT_BACKEND > model card > default.
+BACKENDS = ("torch", "onnx")
+DEFAULT_BACKEND = "torch"
+BACKEND_ENV = "PGTEXT_BACKEND"
+
+#: CSV inputs at least this big are labelled in chunks of CHUNK_ROWS rows, so memory stays flat.
+STREAM_MIN_BYTES = 4 << 20
+CHUNK_ROWS = 10_000
 
 
 def cache_dir(flag: str | Path | None = None) -> Path:
@@ -56,6 +70,19 @@ def cache_dir(flag: str | Path | None = None) -> Path:
         return Path(os.environ[CACHE_ENV]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "pgtext"
+
+
+def backend(flag: str | None = None, card: str | None = None) -> str:
+    """Which inference backend embeds: flag > $PGTEXT_BACKEND > the model card > torch."""
+    return flag or os.environ.get(BACKEND_ENV) or card or DEFAULT_BACKEND
+
+
+def cpu_threads() -> int:
+    """Threads for model inference: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def model_dir(flag: str | Path | None = None) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pgtext.errors import OutputError
+from pgtext.safe_cells import for_csv, for_xlsx, protect_workbook
 from pgtext.tables import atomic_write
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -36,17 +37,20 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """UTF-8 with BOM so Excel shows accents, like every other pgtext CSV."""
-    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
+    """UTF-8 with BOM so Excel shows accents, like every other pgtext CSV; formula-like cells neutralised."""
+    ready = for_csv(frame)
+    atomic_write(path, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
 
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """One XLSX sheet per table; sheet names cut to Excel's 31 characters."""
+    """One XLSX sheet per table; sheet names cut to Excel's 31 characters; formula-like cells kept text."""
+    ready = {name: for_xlsx(frame, str(path)) for name, frame in sheets.items()}
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
+            for name, frame in ready.items():
                 frame.to_excel(writer, sheet_name=name[:31], index=False)
+            protect_workbook(writer.book)
 
     atomic_write(path, write)
 

@@ -27,7 +27,7 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors."""
 
     name: str  # what the user named; stored in the model card to load it again
-    id: str  # identity of the weights: cache key and model-compatibility check
+    id: str  # identity of the vectors (cache key); weights_id(id) is checked against the model card
 
     @property
     def dimension(self) -> int: ...
@@ -55,8 +55,11 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder or a hub name.
 
     Answers longer than ``config.WORDS_PER_CHUNK`` words are embedded in windows
-    and averaged, so the end of a long answer is not silently cut off.
+    and averaged, so the end of a long answer is not silently cut off (up to
+    ``config.MAX_WORDS_EMBEDDED`` words: a pasted document is cut there for the model only).
     """
+
+    backend = "torch"
 
     def __init__(self, name: str, location: str, id: str) -> None:
         self.name = name
@@ -73,7 +76,7 @@ class SentenceTransformerEmbedder:
             import torch
             from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(os.cpu_count() or 1)
+            torch.set_num_threads(config.cpu_threads())
             try:
                 self._model = SentenceTransformer(self.location, device="cpu")
             except Exception as exc:  # hub/IO/format errors come in many types
@@ -89,23 +92,49 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         model = self._load()
-        pieces: list[str] = []
-        owners: list[int] = []
-        for i, text in enumerate(texts):
-            for piece in _windows(text, config.WORDS_PER_CHUNK):
-                pieces.append(piece)
-                owners.append(i)
-        vectors = model.encode(
-            pieces, batch_size=config.BATCH_SIZE, show_progress_bar=False, normalize_embeddings=True
-        )
-        out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-        np.add.at(out, np.asarray(owners), vectors.astype(np.float32))
-        return _normalise(out)
+
+        def encode(pieces: list[str]) -> np.ndarray:
+            return model.encode(pieces, batch_size=config.BATCH_SIZE, show_progress_bar=False, normalize_embeddings=True)
+
+        return embed_in_windows(texts, encode)
+
+
+def embed_in_windows(texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Embed each text, or the mean of its word windows when it is long; ``encode`` gets all pieces at once."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    for i, text in enumerate(texts):
+        for piece in _windows(text, config.WORDS_PER_CHUNK):
+            pieces.append(piece)
+            owners.append(i)
+    vectors = np.asarray(encode(pieces), dtype=np.float32)
+    if len(pieces) == len(texts):  # no long answers: nothing to average
+        return _normalise(vectors)
+    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+    np.add.at(out, np.asarray(owners), vectors)
+    return _normalise(out)
+
+
+#: An embedder id is "<weights>" with the torch backend and "<weights>@<recipe>" with another one.
+#: Backends give slightly different vectors, so they are cached apart; a model trained on one
+#: backend labels with any backend of the same weights (the benchmark checks they agree).
+BACKEND_MARK = "@"
+
+
+def weights_id(embedder_id: str) -> str:
+    """The part of an embedder id that names the weights, the same for every backend."""
+    return embedder_id.split(BACKEND_MARK, 1)[0]
+
+
+def backend_entry(embedder: Embedder) -> dict[str, str]:
+    """The model card's record of the backend: {"backend": ...}, left out for the default (torch)."""
+    backend = getattr(embedder, "backend", config.DEFAULT_BACKEND)
+    return {} if backend == config.DEFAULT_BACKEND else {"backend": backend}
 
 
 def _windows(text: str, size: int) -> list[str]:
-    words = text.split()
-    if len(words) <= size:
+    words = text.split(maxsplit=config.MAX_WORDS_EMBEDDED)[: config.MAX_WORDS_EMBEDDED]
+    if len(words) <= size and len(words) < config.MAX_WORDS_EMBEDDED:
         return [text]
     return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
 
@@ -143,22 +172,40 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def get_embedder(name: str | None = None) -> Embedder:
-    """Resolve an embedder name: "minilm" (default, shipped), "fake", a folder path, or a hub name."""
+def get_embedder(
+    name: str | None = None, backend: str | None = None, cache_dir: str | Path | None = None
+) -> Embedder:
+    """Resolve an embedder name: "minilm" (default, shipped), "fake", a folder path, or a hub name.
+
+    ``backend`` is "torch" (default) or "onnx"; the onnx export is kept in ``cache_dir``.
+    """
     name = name or config.DEFAULT_EMBEDDER
+    backend = backend or config.DEFAULT_BACKEND
+    if backend not in config.BACKENDS:
+        raise EmbedderError(f"unknown backend {backend!r}; use one of: {', '.join(config.BACKENDS)}.")
     if name == config.FAKE_EMBEDDER:
-        return FakeEmbedder()
+        return FakeEmbedder()  # no network to run: every backend gives the same vectors
+    name, location, weights = _resolve(name)
+    if backend == "onnx":
+        from pgtext.onnx_backend import OnnxEmbedder
+
+        return OnnxEmbedder(name, location, weights, config.cache_dir(cache_dir))
+    return SentenceTransformerEmbedder(name, location, weights)
+
+
+def _resolve(name: str) -> tuple[str, str, str]:
+    """(name, location, weights id) of a real model."""
     if name == config.DEFAULT_EMBEDDER:
         path = default_model_path()
-        return SentenceTransformerEmbedder(name, str(path), f"minilm:{folder_fingerprint(path)}")
+        return name, str(path), f"minilm:{folder_fingerprint(path)}"
     path = Path(name).expanduser()
     if path.exists():
         if not (path / "modules.json").exists() and not (path / "config.json").exists():
             raise EmbedderError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json).")
         resolved = str(path.resolve())
-        return SentenceTransformerEmbedder(resolved, resolved, f"path:{folder_fingerprint(path)}")
+        return resolved, resolved, f"path:{folder_fingerprint(path)}"
     if "/" in name and not name.startswith((".", "/", "~")):
-        return SentenceTransformerEmbedder(name, name, f"hub:{name}")
+        return name, name, f"hub:{name}"
     raise EmbedderError(
         f"embedder {name!r} is neither a folder nor a model name like 'org/model'; "
         f"use '{config.DEFAULT_EMBEDDER}' (shipped, offline), a local folder, or a hub name."

@@ -30,9 +30,16 @@ CARD_FILE = "model_card.json"
 HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
 CARD_FORMAT = 2
 FEATURE_SETS = ("both", "embeddings", "tfidf")
+_CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook)
 
 
-def build_head(features: str, dimension: int, seed: int = config.SEED, c: float = config.LOGREG_C):
+def build_head(
+    features: str,
+    dimension: int,
+    seed: int = config.SEED,
+    c: float = config.LOGREG_C,
+    embedding_weight: float = config.EMBEDDING_WEIGHT,
+):
     """An unfitted pipeline: DataFrame(text, e0..eN) -> features -> one logistic regression per theme."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -50,7 +57,7 @@ def build_head(features: str, dimension: int, seed: int = config.SEED, c: float 
     if features in ("both", "embeddings"):
         parts.append(("embedding", "passthrough", embedding_columns(dimension)))
     classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
-    weights = {"embedding": config.EMBEDDING_WEIGHT} if features == "both" else None
+    weights = {"embedding": embedding_weight} if features == "both" else None
     columns = ColumnTransformer(parts, transformer_weights=weights)
     return Pipeline([("features", columns), ("classifier", OneVsRestClassifier(classifier))])
 
@@ -160,18 +167,30 @@ def read_card(folder: str | Path) -> dict:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{card_path}: damaged model card ({exc}); retrain or copy the folder again.") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"{card_path}: damaged model card (not a JSON object); retrain or copy the folder again.")
     if card.get("format") != CARD_FORMAT:
         raise ModelError(
             f"{folder}: model format {card.get('format')!r} made by pgtext {card.get('pgtext_version', '?')}; "
             f"this pgtext ({__version__}) reads format {CARD_FORMAT}. Retrain it with this version."
         )
+    _require(card, card_path, ("codebook",))
     return card
+
+
+def _require(card: dict, card_path: Path, keys: tuple[str, ...]) -> None:
+    missing = [key for key in keys if not isinstance(card.get(key), dict)]
+    if missing:
+        raise ModelError(
+            f"{card_path}: incomplete model card (no {', '.join(missing)}); copy the whole folder again or retrain."
+        )
 
 
 def load_model(folder: str | Path) -> ThemeModel:
     """Load a model folder, checking every head file against the hash in its card."""
     folder = Path(folder)
     card = read_card(folder)
+    _require(card, folder / CARD_FILE, _CARD_KEYS)
     for name in HEAD_FILES:
         path = folder / name
         if not path.exists():

@@ -10,7 +10,7 @@ import pandas as pd
 from pgtext.cache import EmbeddingCache
 from pgtext.codebook import Codebook
 from pgtext.decisions import ReviewPolicy, decide
-from pgtext.embedding import Embedder, Progress, embed_texts
+from pgtext.embedding import Embedder, Progress, embed_texts, weights_id
 from pgtext.errors import InputError, ModelError
 from pgtext.labels import THEME_SEPARATOR
 from pgtext.model import ThemeModel
@@ -38,6 +38,7 @@ class LabelSummary:
     needs_review: int
     blanks_per_question: dict[str, int] = field(default_factory=dict)
     replaced_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the input was read (tables.Table.notes)
 
 
 @dataclass
@@ -47,9 +48,12 @@ class LabelResult:
 
 
 def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook | None = None) -> None:
-    """Refuse to label with an embedder or codebook other than the model was trained with."""
+    """Refuse to label with an embedder or codebook other than the model was trained with.
+
+    Only the weights must match: any backend of the same weights may label (their scores agree).
+    """
     trained = model.embedder
-    if embedder.id != trained["id"]:
+    if weights_id(embedder.id) != weights_id(trained["id"]):
         raise ModelError(
             f"this model was trained with embedder {trained['name']!r} (id {trained['id']}), not {embedder.name!r} "
             f"(id {embedder.id}); label without --embedder, or retrain the model with this embedder."
@@ -78,10 +82,15 @@ def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) ->
 def resolve_column(columns: list[str], name: str, source: str, option: str) -> str:
     if name in columns:
         return name
-    matches = [c for c in columns if c.casefold() == name.casefold()]
-    if len(matches) == 1:
-        return matches[0]
+    for key in (str.casefold, _loose):  # exact, then ignoring case, then also spacing and line breaks
+        matches = [c for c in columns if key(c) == key(name)]
+        if len(matches) == 1:
+            return matches[0]
     raise InputError(f"{source}: no column {name!r} ({option}); columns here: {', '.join(columns)}.")
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def score_texts(

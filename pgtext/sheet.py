@@ -23,6 +23,7 @@ from pgtext.codebook import Codebook
 from pgtext.errors import InputError
 from pgtext.labels import THEME_SEPARATOR, format_themes, normalise_text
 from pgtext.prediction import CONFIDENCE, SCORE_PREFIX
+from pgtext.safe_cells import for_xlsx, protect_workbook
 from pgtext.similarity import group_near_copies
 from pgtext.tables import XLSX_SUFFIXES, atomic_write, output_kind, read_table, write_table
 
@@ -128,7 +129,8 @@ def write_sheet(frame: pd.DataFrame, path: str | Path, codebook: Codebook, delim
     if output_kind(path) == "csv":
         write_table(frame, path, delimiter=delimiter)
     else:
-        atomic_write(path, lambda tmp: _workbook(frame, codebook).save(tmp))
+        ready = for_xlsx(frame, str(path))
+        atomic_write(path, lambda tmp: _workbook(ready, codebook).save(tmp))
 
 
 def _cell(value: object) -> object:
@@ -212,6 +214,7 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
     for line in INSTRUCTIONS:
         help_sheet.append([line])
     help_sheet.column_dimensions["A"].width = 120
+    protect_workbook(book)  # answers and notes that start like a formula stay text
     return book
 
 

@@ -1,7 +1,10 @@
 """Reading survey exports and writing result tables (CSV and XLSX).
 
 Every cell is read as text, so an answer like "1" or "06-12345678" comes back
-exactly as it was typed, and every row and column keeps its place.
+exactly as it was typed, and every row and column keeps its place. What survey
+tools add around the answers is handled in ``pgtext.export_quirks``; every writer
+neutralises formula-like cells through ``pgtext.safe_cells``, and the reader undoes
+exactly that, so pgtext's own files read back as they were.
 """
 
 from __future__ import annotations
@@ -12,17 +15,36 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from pgtext import export_quirks, safe_cells
 from pgtext.errors import InputError, OutputError
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
-_SIGNATURES = {b"PK\x03\x04": "an .xlsx/.zip file", b"%PDF": "a PDF file", b"\xd0\xcf\x11\xe0": "an old .xls file"}
+_SIGNATURES = {
+    b"PK\x03\x04": "an .xlsx/.zip file",
+    b"%PDF": "a PDF file",
+    b"\xd0\xcf\x11\xe0": "an old .xls file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"SQLite format 3\x00": "an SQLite database",
+    b"$FL2": "an SPSS .sav file",
+    b"$FL3": "an SPSS .sav file",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+}
+_BINARY = "looks like a binary file, not a CSV export (if it is UTF-16 text, add --encoding utf-16)."
+_CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+
+# Answers may be longer than the csv module's default field limit (128 KiB).
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 @dataclass
@@ -34,6 +56,7 @@ class Table:
     kind: str  # "csv" or "xlsx"
     encoding: str | None = None
     delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was done to read it, for the user
 
 
 def read_table(
@@ -66,29 +89,69 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"  # Excel's "Unicode text" export
     if encoding is None and data[:4096].count(b"\x00") > 64:
-        raise InputError(
-            f"{path}: looks like a binary file, not a CSV export (if it is UTF-16 text, add --encoding utf-16)."
-        )
+        raise InputError(f"{path}: {_BINARY}")
+    guessed = encoding is None
     text, encoding = _decode(path, data, encoding)
-    text = text.replace("\x00", "")
-    delimiter = _resolve_delimiter(path, text, delimiter)
+    if guessed and _mostly_control(text[:4096]):
+        raise InputError(f"{path}: {_BINARY}")  # binary data that happens to decode as text
+    notes: list[str] = []
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "")
+        notes.append(f"removed {nuls} NUL character{'s' if nuls > 1 else ''} (an invisible byte some tools leave in answers).")
+    text, sep_line = export_quirks.split_sep_line(text)
+    delimiter = _resolve_delimiter(path, text, delimiter or sep_line)
+    header, rows = _parse_csv(path, text, delimiter)
+    frame = safe_cells.restore_frame(pd.DataFrame(rows, columns=header, dtype=str))
+    frame, notes = _tidy(frame, list(frame.columns), notes)
+    return Table(frame=frame, path=path, kind="csv", encoding=encoding, delimiter=delimiter, notes=notes)
+
+
+def _mostly_control(sample: str) -> bool:
+    """A quarter or more control characters (not tab or line ends) in a sample of some size: not typed text."""
+    return len(sample) >= 256 and sum(char in _CONTROL for char in sample) * 4 >= len(sample)
+
+
+def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows; short rows padded with "", empty trailing fields beyond the header dropped.
+
+    Blank lines are skipped (as Excel's and pandas' readers do); a row with more
+    non-empty fields than the header is an error, never a silent shift of columns.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
     try:
-        frame = pd.read_csv(
-            io.StringIO(text, newline=""),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            engine="python",
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
+        for row in reader:
+            if not row:
+                continue
+            if header is None:
+                header = row
+                width = len(header)
+                continue
+            if len(row) > width:
+                if any(cell.strip() for cell in row[width:]):
+                    raise csv.Error(f"Expected {width} fields in line {reader.line_num}, saw {len(row)}")
+                row = row[:width]
+            elif len(row) < width:
+                row = row + [""] * (width - len(row))
+            rows.append(row)
+    except csv.Error as exc:
         raise InputError(
             f"{path}: cannot parse as CSV with delimiter {delimiter!r} ({exc}); "
             "try --delimiter ';' or --delimiter ',' or --delimiter tab."
         ) from None
-    frame = frame.fillna("")  # rows with omitted trailing fields come back as NaN even with na_filter=False
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return Table(frame=frame, path=path, kind="csv", encoding=encoding, delimiter=delimiter)
+    if header is None:
+        raise InputError(f"{path}: the file is empty.")
+    return header, rows
+
+
+def _tidy(frame: pd.DataFrame, header: list[object], notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Column names made usable and unique, survey tools' extra header rows dropped; notes say what changed."""
+    names, renamed = export_quirks.column_names(header)
+    frame.columns = names
+    frame, skipped = export_quirks.drop_extra_header_rows(frame)
+    return frame, [*notes, *renamed, *skipped]
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -145,22 +208,30 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
     try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        if sheet is not None and "not found" in str(exc).lower():
-            raise InputError(f"{path}: no sheet named {sheet!r}; {_sheet_names(path)}") from None
-        raise InputError(f"{path}: cannot read as .xlsx ({exc}).") from None
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+            if sheet is not None and sheet not in names:
+                raise InputError(f"{path}: no sheet named {sheet!r}; {_sheet_names(names)}")
+            chosen = sheet if sheet is not None else names[0]
+            raw = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises zipfile/KeyError/etc. for damaged files
         raise InputError(f"{path}: cannot read as .xlsx ({type(exc).__name__}: {exc}); is it a real Excel file?") from None
-    frame = frame.map(_cell_to_str)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return Table(frame=frame.astype(object), path=path, kind="xlsx")
+    notes = []
+    if sheet is None and len(names) > 1:
+        listed = ", ".join(repr(n) for n in names)
+        notes.append(f"read sheet {chosen!r}, the first of {len(names)} ({listed}); choose another with --sheet.")
+    if raw.empty:
+        others = f" {_sheet_names(names)}" if len(names) > 1 else ""
+        raise InputError(f"{path}: sheet {chosen!r} is empty.{others}")
+    raw = raw.map(_cell_to_str).astype(object)
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame, notes = _tidy(frame, raw.iloc[0].tolist(), notes)
+    return Table(frame=frame, path=path, kind="xlsx", notes=notes)
 
 
-def _sheet_names(path: Path) -> str:
-    from openpyxl import load_workbook
-
-    names = load_workbook(path, read_only=True).sheetnames
+def _sheet_names(names: list[str]) -> str:
     return "sheets in this file: " + ", ".join(repr(n) for n in names) + "; choose one with --sheet."
 
 
@@ -199,15 +270,22 @@ def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Pa
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", sheet_name: str = "pgtext") -> None:
-    """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically."""
+    """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically.
+
+    Formula-like text cells are neutralised (``pgtext.safe_cells``); ``read_table`` gives them back as they were.
+    """
     path = Path(path)
     kind = output_kind(path)
 
+    ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))
+
     def write(tmp: Path) -> None:
         if kind == "csv":
-            frame.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
+            ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
         else:
-            frame.to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                ready.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+                safe_cells.protect_workbook(writer.book)
 
     atomic_write(path, write)
 

@@ -13,7 +13,7 @@ from pgtext import __version__, config
 from pgtext.cache import EmbeddingCache
 from pgtext.codebook import Codebook
 from pgtext.decisions import decide, tune_review_policy
-from pgtext.embedding import Embedder, Progress, embed_texts
+from pgtext.embedding import Embedder, Progress, backend_entry, embed_texts
 from pgtext.errors import LabelsError
 from pgtext.evaluation import review_metrics, theme_metrics
 from pgtext.labels import LabelledSet, load_labels
@@ -68,7 +68,7 @@ def train_model(
             "counts": labelled.counts(),
             "no_theme": int((labelled.y.sum(axis=1) == 0).sum()),
         },
-        "embedder": {"name": embedder.name, "id": embedder.id, "dimension": int(dimension)},
+        "embedder": {"name": embedder.name, "id": embedder.id, "dimension": int(dimension), **backend_entry(embedder)},
         "features": features,
         "classifier": (
             f"one-vs-rest LogisticRegression(C={config.LOGREG_C}, class_weight=balanced); "

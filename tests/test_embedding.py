@@ -116,3 +116,17 @@ def test_windows_split_long_answers():
     pieces = _windows(" ".join(words), 90)
     assert [len(p.split()) for p in pieces] == [90, 90, 20]
     assert " ".join(pieces).split() == words
+
+
+def test_a_pasted_document_is_cut_for_the_model_only():
+    from pgtext import config
+    from pgtext.embedding import embed_in_windows
+
+    long_answer = ("Er moeten meer betaalbare woningen komen en de bus moet vaker rijden. " * 1_500)[:100_000]
+    pieces = _windows(long_answer, config.WORDS_PER_CHUNK)
+    assert sum(len(p.split()) for p in pieces) == config.MAX_WORDS_EMBEDDED
+    assert " ".join(pieces).split() == long_answer.split()[: config.MAX_WORDS_EMBEDDED]
+    seen: list[str] = []
+    vectors = embed_in_windows(["kort", long_answer], lambda texts: seen.extend(texts) or FakeEmbedder().embed(texts))
+    assert vectors.shape == (2, FakeEmbedder.dimension)
+    assert len(seen) == 1 + -(-config.MAX_WORDS_EMBEDDED // config.WORDS_PER_CHUNK)

@@ -1,0 +1,234 @@
+"""Export a sentence-transformers model to one int8 ONNX file for the onnx backend.
+
+Runs once per model and machine (about 10 s) and needs torch, transformers, onnx and
+onnxruntime, all imported here only. The recipe, measured on the shipped MiniLM
+against the torch backend on the sample exports (benchmarks/speed.py checks it again):
+
+1. The transformer and its pooling are traced into one fp32 ONNX graph.
+2. Activation outliers are moved into the weights (SmoothQuant, ``SMOOTH_ALPHA``), using
+   per-channel activation ranges on ``CALIBRATION``, a few generic Dutch sentences.
+3. Every MatMul with constant weights is quantised to int8 (dynamic activations, per-channel
+   weights) except the feed-forward down-projections (more inputs than outputs), which stay fp32.
+
+Plain dynamic int8 on every MatMul moved theme scores by up to 0.033 and changed 1.1% of
+the theme sets; steps 2 and 3 keep them within about 0.013 with no set changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+#: Part of the embedder id and the file name: change it whenever the recipe changes the vectors.
+RECIPE = "onnx-int8-sq1"
+SMOOTH_ALPHA = 0.7
+OPSET = 17
+OUTPUT = "embedding"
+
+#: Calibration text for the activation ranges. Outlier channels belong to the model, not
+#: to the data, so generic sentences do; no survey answers are used.
+CALIBRATION = (
+    "De gemeente wil meer samenwerken met huisartsen en wijkteams in de buurt.",
+    "Ik vind het belangrijk dat bewoners zelf kunnen meebeslissen over hun eigen wijk.",
+    "Graag meer duidelijkheid over de planning en wie waarvoor verantwoordelijk is.",
+    "Geen idee.",
+    "Nee",
+    "Weet ik niet / n.v.t.",
+    "Het project loopt goed, maar de financiering na volgend jaar is nog onzeker.",
+    "We hebben te weinig tijd en mensen om alles goed op te pakken naast het gewone werk.",
+    "Een overzicht van goede voorbeelden uit andere gemeenten zou ons enorm helpen.",
+    "Bijeenkomsten waar je collega's uit andere organisaties ontmoet en ervaringen deelt.",
+    "De zorgverzekeraar zou structureel moeten meebetalen aan preventie en welzijn.",
+    "Begin bij wat er al is in plaats van steeds iets nieuws te bedenken.",
+    "Training voor medewerkers, liefst op locatie en niet alleen online.",
+    "Ik werk hier pas sinds kort, dus dat kan ik nog niet goed beoordelen.",
+    "Onze organisatie gebruikt het gesprekshulpmiddel af en toe bij complexe situaties met cliënten.",
+    "Er zijn veel losse initiatieven, maar niemand heeft het totaalbeeld.",
+    "Meer aandacht voor eenzaamheid onder ouderen en jongeren, en voor mensen met schulden.",
+    "Het zou helpen als de regio één gezamenlijke visie en een meerjarenplan opstelt, met doelen die we samen "
+    "monitoren en evalueren, zodat iedereen weet waar we naartoe werken en welke rol hij daarin heeft.",
+    "Prima zo.",
+    "Vrijwilligers zijn onmisbaar, maar ze krijgen te weinig ondersteuning en waardering.",
+    "The municipality and the health insurer should agree on long-term funding for prevention.",
+    "Please share examples of what works and what does not work in other regions.",
+    "Maatwerk per gemeente, want elke gemeente heeft een andere situatie en andere partners.",
+    "Een nieuwsbrief met korte praktijkverhalen, niet te lang, één keer per kwartaal.",
+    "Het beleid staat op papier, maar in de uitvoering merk je er nog weinig van.",
+    "Wethouders, zorgaanbieders, scholen en verzekeraars samen aan tafel krijgen.",
+    "Coaching van teams die net beginnen, met iemand die de praktijk echt kent.",
+    "Betere afstemming tussen de verschillende programma's, nu zijn het allemaal losse sporen.",
+    "Zorg dat de aanpak ook werkt voor mensen die de taal niet goed spreken of laaggeletterd zijn.",
+    "In onze wijk is de huisartsenpraktijk het eerste aanspreekpunt voor veel bewoners.",
+    "Minder vergaderen, meer doen.",
+    "Het thema staat bij ons op de agenda van het managementteam, maar er is geen budget voor.",
+    "Een digitale kaart met alle activiteiten, trainers en contactpersonen in de regio zou handig zijn.",
+    "Monitoring van de voortgang op regionaal niveau, gekoppeld aan de afgesproken doelen.",
+    "Ondersteuning bij het schrijven van subsidieaanvragen en bij het vinden van fondsen.",
+    "We merken dat jongeren moeilijk te bereiken zijn via de bekende kanalen.",
+    "Sommige collega's zijn enthousiast, anderen zien het als weer een nieuwe hype.",
+    "Kleine gemeenten hebben minder capaciteit en hebben daarom meer hulp nodig bij de uitvoering.",
+    "Het gesprek gaat nu vooral over ziekte en zorg, terwijl het over meedoen en zingeving zou moeten gaan.",
+    "Ik heb geen suggesties.",
+    "Leg de regie bij één partij die verbindt en de partijen bij elkaar houdt.",
+    "Een e-learning is prima als start, maar je leert het pas echt door het samen te doen.",
+    "Onze cliënten waarderen het dat we vragen wat voor hen belangrijk is in het leven.",
+    "Graag ook aandacht voor werkdruk en gezondheid van de medewerkers zelf.",
+    "De samenwerking tussen het sociaal domein en het zorgdomein kan echt beter, er wordt nog te veel langs "
+    "elkaar heen gewerkt, bijvoorbeeld bij ontslag uit het ziekenhuis of bij de overgang van jeugd naar "
+    "volwassenenzorg.",
+    "Ja",
+    "Geen opmerkingen, bedankt voor het onderzoek.",
+    "Het is lastig om resultaten te meten, want de effecten zie je pas na jaren.",
+)
+
+
+def export_int8(
+    transformer_dir: Path, pooling: str, with_token_types: bool, calibration: list[dict[str, np.ndarray]], target: Path
+) -> None:
+    """Write the int8 model to ``target`` atomically (a temporary file beside it, then a rename).
+
+    ``calibration`` holds input batches (input_ids, attention_mask[, token_type_ids]) of ``CALIBRATION``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        with _quiet():
+            fp32 = work / "fp32.onnx"
+            _trace(transformer_dir, pooling, with_token_types, fp32)
+            smoothed, keep_fp32 = _smooth(fp32, calibration, work / "smoothed.onnx")
+            quantised = work / "int8.onnx"
+            _quantise(smoothed, keep_fp32, quantised)
+        os.replace(quantised, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """The exporter and quantiser warn and log freely; the library never prints."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.disable(logging.WARNING)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
+
+
+def _trace(transformer_dir: Path, pooling: str, with_token_types: bool, target: Path) -> None:
+    os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder never needs the network
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # in case transformers was imported before
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, model) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            extra = {"token_type_ids": token_type_ids} if with_token_types else {}
+            hidden = self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
+            if pooling == "cls":
+                return hidden[:, 0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    model = Pooled(AutoModel.from_pretrained(str(transformer_dir))).eval()
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if with_token_types else [])
+    example = tuple(torch.ones((2, 8), dtype=torch.long) for _ in names)
+    axes = {name: {0: "batch", 1: "tokens"} for name in names}
+    axes[OUTPUT] = {0: "batch"}
+    with torch.no_grad():
+        torch.onnx.export(
+            model, example, str(target), dynamo=False, input_names=names, output_names=[OUTPUT],
+            dynamic_axes=axes, opset_version=OPSET,
+        )
+
+
+def _smooth(source: Path, calibration: list[dict[str, np.ndarray]], target: Path) -> tuple[Path, list[str]]:
+    """Scale each quantised MatMul's input down and its weight rows up by the same factors.
+
+    Returns the new model and the MatMul nodes to keep in fp32.
+    """
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(source))
+    weights = {init.name: init for init in model.graph.initializer}
+    for i, node in enumerate(model.graph.node):
+        node.name = node.name or f"node_{i}"
+    groups: dict[str, list] = {}
+    keep_fp32: list[str] = []
+    for node in model.graph.node:
+        if node.op_type == "MatMul" and node.input[1] in weights:
+            rows, cols = weights[node.input[1]].dims[-2:]
+            if rows > cols:
+                keep_fp32.append(node.name)
+            else:
+                groups.setdefault(node.input[0], []).append(node)
+    ranges = _activation_ranges(model, list(groups), calibration)
+    placed: dict[str, object] = {}
+    for tensor, nodes in groups.items():
+        matrices = [numpy_helper.to_array(weights[n.input[1]]) for n in nodes]
+        weight_range = np.max([np.abs(m).max(axis=1) for m in matrices], axis=0)
+        scale = np.maximum(ranges[tensor], 1e-5) ** SMOOTH_ALPHA / np.maximum(weight_range, 1e-5) ** (1 - SMOOTH_ALPHA)
+        scale = np.clip(scale, 1e-3, 1e3).astype(np.float32)
+        for node, matrix in zip(nodes, matrices):
+            weights[node.input[1]].CopyFrom(numpy_helper.from_array((matrix * scale[:, None]).astype(np.float32), node.input[1]))
+        inverse = f"{tensor}_smooth_inverse"
+        model.graph.initializer.append(numpy_helper.from_array((1.0 / scale).astype(np.float32), inverse))
+        mul = helper.make_node("Mul", [tensor, inverse], [f"{tensor}_smoothed"], name=f"{tensor}_smooth")
+        for node in nodes:
+            node.input[0] = f"{tensor}_smoothed"
+        placed[nodes[0].name] = mul
+    ordered = []
+    for node in model.graph.node:  # each Mul goes right before its first consumer: still topological
+        if node.name in placed:
+            ordered.append(placed[node.name])
+        ordered.append(node)
+    del model.graph.node[:]
+    model.graph.node.extend(ordered)
+    onnx.save(model, str(target))
+    return target, keep_fp32
+
+
+def _activation_ranges(model, tensors: list[str], calibration: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Largest absolute value per channel of each tensor over the real (unpadded) calibration tokens."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper
+
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    for tensor in tensors:
+        probe.graph.output.append(helper.make_tensor_value_info(tensor, onnx.TensorProto.FLOAT, None))
+    session = ort.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
+    ranges: dict[str, np.ndarray] = {}
+    for feeds in calibration:
+        real = feeds["attention_mask"].astype(bool)
+        for tensor, values in zip(tensors, session.run(tensors, feeds)):
+            tokens = values[real] if values.shape[:2] == real.shape else values.reshape(-1, values.shape[-1])
+            peak = np.abs(tokens).max(axis=0)
+            ranges[tensor] = np.maximum(ranges[tensor], peak) if tensor in ranges else peak
+    return ranges
+
+
+def _quantise(source: Path, keep_fp32: list[str], target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
+        op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_fp32,
+    )

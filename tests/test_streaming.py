@@ -1,0 +1,129 @@
+"""pgtext.streaming: big CSV exports labelled in chunks give byte-for-byte the output of one piece."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXPORT_COLUMNS, EXPORT_ROWS, invoke, write_csv
+from pgtext import config
+from pgtext.cache import EmbeddingCache
+from pgtext.embedding import FakeEmbedder
+from pgtext.errors import InputError
+from pgtext.model import load_model
+from pgtext.streaming import CsvFormat, label_file, streamable
+
+# Awkward cells on purpose: a quoted answer over two lines, the delimiter inside quotes,
+# omitted trailing fields, accents, and an answer that is only spaces.
+EXTRA_ROWS = [
+    ("R13", "Enschede", "Eerste regel over de bus;\nen een tweede regel over woningen.", "Meer \"ontmoeting\", graag."),
+    ("R14", "Hengelo"),
+    ("R15", "Almelo", "Café en buurthuis dicht; niemand spreekt elkaar nog.", "   "),
+]
+
+
+@pytest.fixture(scope="module")
+def model(model_dir):
+    return load_model(model_dir)
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory):
+    """The fixture export repeated to 60 rows (ids kept unique), plus awkward rows, in three encodings/delimiters."""
+    folder = tmp_path_factory.mktemp("stream")
+    rows = [[f"{rid}-{k}", *rest] for k in range(5) for rid, *rest in EXPORT_ROWS] + [list(r) for r in EXTRA_ROWS]
+    return {
+        "comma": write_csv(folder / "comma.csv", EXPORT_COLUMNS, rows, ",", "utf-8"),
+        "semicolon_bom": write_csv(folder / "semicolon_bom.csv", EXPORT_COLUMNS, rows, ";", "utf-8-sig"),
+        "cp1252": write_csv(folder / "cp1252.csv", EXPORT_COLUMNS, rows, ";", "cp1252"),
+    }
+
+
+@pytest.mark.parametrize("shape", ["comma", "semicolon_bom", "cp1252"])
+@pytest.mark.parametrize(
+    "text_cols,id_col", [(["vraag1"], None), (["vraag1", "vraag2"], "respondent_id")], ids=["wide", "long"]
+)
+@pytest.mark.parametrize("chunk_rows", [1, 7, 1000])
+def test_chunked_output_is_identical_to_one_piece(tmp_path, model, big_export, shape, text_cols, id_col, chunk_rows):
+    source = big_export[shape]
+    one = tmp_path / "one.csv"
+    chunked = tmp_path / "chunked.csv"
+    whole = label_file(source, one, model, FakeEmbedder(), text_cols, id_col=id_col, stream_min_bytes=1 << 40)
+    parts = label_file(source, chunked, model, FakeEmbedder(), text_cols, id_col=id_col, stream_min_bytes=0,
+                       chunk_rows=chunk_rows)
+    assert chunked.read_bytes() == one.read_bytes()
+    assert parts == whole
+    assert whole.rows_read == 63
+
+
+def test_the_cli_streams_big_files_with_the_same_result(tmp_path, monkeypatch, big_export, model_dir):
+    normal = tmp_path / "normal.csv"
+    assert invoke("label", big_export["cp1252"], "--model", model_dir, "--text-col", "vraag1", "--text-col", "vraag2",
+                  "-o", normal).exit_code == 0
+    monkeypatch.setattr(config, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(config, "CHUNK_ROWS", 4)
+    streamed = tmp_path / "streamed.csv"
+    result = invoke("label", big_export["cp1252"], "--model", model_dir, "--text-col", "vraag1", "--text-col", "vraag2",
+                    "-o", streamed)
+    assert result.exit_code == 0, result.output
+    assert streamed.read_bytes() == normal.read_bytes()
+    assert result.stdout.splitlines()[:2] == [
+        "Read 63 rows; labelled 88 answers; 38 blank answers skipped.",
+        "Blank per question: vraag1 16, vraag2 22",
+    ]
+
+
+def test_progress_runs_once_over_the_whole_file(tmp_path, model, big_export):
+    calls = []
+    label_file(big_export["comma"], tmp_path / "out.csv", model, FakeEmbedder(), ["vraag1", "vraag2"],
+               stream_min_bytes=0, chunk_rows=10, progress=lambda advance, total: calls.append((advance, total)))
+    assert {total for _, total in calls} == {88}
+    assert sum(advance for advance, _ in calls) == 88
+
+
+def test_the_cache_is_shared_between_chunks(tmp_path, model, big_export):
+    cache = EmbeddingCache(tmp_path / "cache")
+    label_file(big_export["comma"], tmp_path / "a.csv", model, FakeEmbedder(), ["vraag1"], cache=cache,
+               stream_min_bytes=0, chunk_rows=5)
+    again = label_file(big_export["comma"], tmp_path / "b.csv", model, FakeEmbedder(), ["vraag1"], cache=cache,
+                       stream_min_bytes=0, chunk_rows=50)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert again.answers_labelled == 47
+
+
+def test_which_files_stream(tmp_path, big_export):
+    csv_out, xlsx_out = tmp_path / "o.csv", tmp_path / "o.xlsx"
+    assert streamable(big_export["comma"], csv_out, None, None, 0) == CsvFormat("utf-8-sig", ",")
+    assert streamable(big_export["cp1252"], csv_out, None, None, 0) == CsvFormat("cp1252", ";")
+    assert streamable(big_export["cp1252"], csv_out, "latin-1", "tab", 0) == CsvFormat("latin-1", "\t")
+    assert streamable(big_export["comma"], csv_out, None, None, 1 << 40) is None  # small: one piece
+    assert streamable(big_export["comma"], xlsx_out, None, None, 0) is None  # XLSX is written in one piece
+    with_nul = tmp_path / "nul.csv"
+    with_nul.write_bytes(big_export["comma"].read_bytes().replace(b"Borne", b"Bor\x00ne"))
+    assert streamable(with_nul, csv_out, None, None, 0) is None  # read_table strips NULs; leave it to it
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_text(big_export["comma"].read_text(encoding="utf-8"), encoding="utf-16")
+    assert streamable(utf16, csv_out, None, None, 0) is None
+    assert streamable(big_export["cp1252"], csv_out, "utf-8", None, 0) is None  # not valid UTF-8: one piece explains
+
+
+def test_header_only_file_writes_nothing(tmp_path, model):
+    source = write_csv(tmp_path / "leeg.csv", EXPORT_COLUMNS, [])
+    target = tmp_path / "out.csv"
+    with pytest.raises(InputError, match="has a header but no rows; nothing to label."):
+        label_file(source, target, model, FakeEmbedder(), ["vraag1"], stream_min_bytes=0)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_a_broken_row_late_in_the_file_leaves_no_output(tmp_path, model):
+    rows = [list(r) for r in EXPORT_ROWS] + [["R99", "Enschede", "te", "veel", "velden", "hier"]]
+    source = write_csv(tmp_path / "kapot.csv", EXPORT_COLUMNS, rows, ";")
+    target = tmp_path / "out.csv"
+    with pytest.raises(InputError, match=r"cannot parse as CSV with delimiter ';'.*--delimiter"):
+        label_file(source, target, model, FakeEmbedder(), ["vraag1"], stream_min_bytes=0, chunk_rows=3)
+    assert not target.exists()
+
+
+def test_unknown_text_column_is_named_before_any_work(tmp_path, model, big_export):
+    with pytest.raises(InputError, match="no column 'vraag9' \\(--text-col\\); columns here: respondent_id"):
+        label_file(big_export["comma"], tmp_path / "o.csv", model, FakeEmbedder(), ["vraag9"], stream_min_bytes=0)
