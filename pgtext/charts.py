@@ -88,3 +88,35 @@ def theme_share_chart(
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
     return path
+
+
+def reliability_chart(tables: dict[str, list[dict]], path: str | Path, title: str = "Calibration") -> Path:
+    """Write a PNG reliability diagram: observed frequency against mean predicted probability per bin.
+
+    ``tables`` maps a label (e.g. "theme scores") to a reliability table from
+    ``evaluation.reliability_table``; marker area follows the bin's count.
+    """
+    from matplotlib.figure import Figure
+
+    path = Path(path)
+    fig = Figure(figsize=(5.5, 5.0), dpi=DPI)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="#999999", linewidth=0.8, linestyle="--", label="perfectly calibrated", zorder=1)
+    for (label, table), colour in zip(tables.items(), _colours(max(len(tables), 2))[::-1]):
+        rows = [r for r in table if r["count"]]
+        total = sum(r["count"] for r in rows) or 1
+        xs = [r["mean_predicted"] for r in rows]
+        ys = [r["observed"] for r in rows]
+        sizes = [20 + 400 * r["count"] / total for r in rows]
+        ax.plot(xs, ys, color=colour, linewidth=1.2, zorder=2)
+        ax.scatter(xs, ys, s=sizes, color=colour, label=f"{label} (n={total})", zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted probability (bin mean)", fontsize=9)
+    ax.set_ylabel("observed frequency", fontsize=9)
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.grid(color="#eeeeee", linewidth=0.7, zorder=0)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    return path

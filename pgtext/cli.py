@@ -213,12 +213,13 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
 @click.option("--text-col", default="text", show_default=True, help="Column holding the answers in GOLD.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
-@click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png).")
+@click.option("--force", is_flag=True, help="Replace existing --json/--output/--plot files.")
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def evaluate(gold, model_dir, text_col, json_path, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, encoding, cache_dir, no_cache, quiet) -> None:
     """Score a model against hand-labelled GOLD answers (same format as training labels).
 
     Prints precision, recall, F1 and support per theme, micro and macro F1, exact-set
@@ -229,7 +230,7 @@ def evaluate(gold, model_dir, text_col, json_path, output, force, encoding, cach
     \b
     Examples:
       pgtext evaluate reviewed-2026.csv --model models/twente
-      pgtext evaluate reviewed-2026.csv --json out/eval.json --output out/eval.xlsx
+      pgtext evaluate reviewed-2026.csv --json out/eval.json --output out/eval.xlsx --plot out/eval.png
     """
     from pgtext.assess import evaluate_model
     from pgtext.embedding import get_embedder
@@ -237,6 +238,8 @@ def evaluate(gold, model_dir, text_col, json_path, output, force, encoding, cach
 
     sources = [Path(g) for g in gold]
     targets = _check_outputs([json_path, output], sources, force)
+    if plot_path and Path(plot_path).exists() and not force:
+        raise click.ClickException(f"{plot_path}: already exists; choose another name or add --force.")
     model = load_model(config.model_dir(model_dir))
     bar = _ProgressBar("Embedding", quiet)
     try:
@@ -257,6 +260,14 @@ def evaluate(gold, model_dir, text_col, json_path, output, force, encoding, cach
     click.echo(f"Calibration error (ECE): theme scores {cal['ece_scores']:.3f}, set confidence {cal['ece_confidence']:.3f}")
     click.echo(format_reliability(cal["reliability_scores"]))
     _write_report_files(report.to_dict(), report.metrics["per_theme"], targets)
+    if plot_path:
+        from pgtext.charts import reliability_chart
+
+        reliability_chart(
+            {"theme scores": cal["reliability_scores"], "set confidence": cal["reliability_confidence"]},
+            plot_path, title=f"Calibration on {', '.join(s.name for s in sources)}",
+        )
+        click.echo(f"Wrote {plot_path}")
 
 
 @cli.command()

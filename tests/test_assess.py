@@ -90,3 +90,36 @@ def test_agreement_command_refuses_files_without_shared_answers(tmp_path):
     ])
     assert result.exit_code == 1
     assert "share no answers" in result.output
+
+
+def test_evaluate_command_on_held_out_gold(tmp_path, model_dir, codebook_path):
+    """evaluate scores a model on gold it was not trained on, and writes JSON, table and plot."""
+    from conftest import invoke, write_labels
+
+    gold = write_labels(tmp_path / "gold.csv", [
+        ("Er moeten meer betaalbare huurwoningen komen", "wonen"),
+        ("De bus naar het ziekenhuis rijdt te weinig", "vervoer"),
+        ("Veel ouderen zitten alleen thuis en zien niemand", "eenzaamheid"),
+        ("Weet ik niet", ""),
+    ])
+    result = invoke("evaluate", gold, "--model", model_dir, "--json", tmp_path / "e.json",
+                    "--output", tmp_path / "e.csv", "--plot", tmp_path / "e.png")
+    assert result.exit_code == 0, result.output
+    assert "Evaluated on 4 gold answers." in result.output
+    assert "Krippendorff's alpha (model vs gold)" in result.output
+    assert "flatter" not in result.output  # held-out gold: no warning
+    report = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert report["metrics"]["n"] == 4
+    assert set(report["metrics"]["per_theme"]) == {"wonen", "vervoer", "eenzaamheid"}
+    assert 0.0 <= report["calibration"]["ece_scores"] <= 1.0
+    assert sum(r["count"] for r in report["calibration"]["reliability_scores"]) == 4 * 3
+    assert (tmp_path / "e.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "e.png").stat().st_size > 10_000
+
+
+def test_evaluate_warns_when_gold_is_the_training_file(model_dir, labels_path):
+    from conftest import invoke
+
+    result = invoke("evaluate", labels_path, "--model", model_dir)
+    assert result.exit_code == 0, result.output
+    assert "is a file this model was trained on; these figures flatter it" in result.output
