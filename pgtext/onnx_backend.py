@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from pgtext import config
-from pgtext.embedding import BACKEND_MARK, embed_in_windows
+from pgtext.embedding import BACKEND_MARK, embed_in_windows, length_batches
 from pgtext.errors import EmbedderError
 
 _RUNS = {"Transformer", "Pooling", "Normalize"}  # module types the export reproduces
@@ -79,7 +80,9 @@ class OnnxEmbedder:
         layout = self.layout
         tokenizer_file = layout.transformer_dir / "tokenizer.json"
         if not tokenizer_file.exists():
-            raise EmbedderError(f"{layout.transformer_dir}: no tokenizer.json, which the onnx backend needs; use --backend torch.")
+            raise EmbedderError(
+                f"{layout.transformer_dir}: no tokenizer.json, which the onnx backend needs; use --backend torch."
+            )
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(layout.max_length)
         self._tokenizer.no_padding()
@@ -89,12 +92,14 @@ class OnnxEmbedder:
         options.intra_op_num_threads = config.cpu_threads()
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
         options.log_severity_level = 3
         try:
             self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EmbedderError(
-                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); delete the file to export it again."
+                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); "
+                "delete the file to export it again."
             ) from None
         self._inputs = [i.name for i in self._session.get_inputs()]
 
@@ -126,10 +131,8 @@ class OnnxEmbedder:
             pieces = [p.lower() for p in pieces]
         ids = [e.ids for e in self._tokenizer.encode_batch(pieces)]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        order = np.argsort(lengths, kind="stable")
         out = np.empty((len(pieces), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), config.BATCH_SIZE):
-            rows = order[start : start + config.BATCH_SIZE]
+        for rows in length_batches(lengths):
             feeds = _pack([ids[r] for r in rows], lengths[rows])
             out[rows] = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -141,10 +144,10 @@ class OnnxEmbedder:
 
 
 def _pack(ids: list[list[int]], lengths: np.ndarray) -> dict[str, np.ndarray]:
-    """Right-pad token ids into one matrix with its attention mask, without a loop per row."""
+    """Right-pad token ids into one matrix with its attention mask, filled in one step (rows in order)."""
     mask = np.arange(int(lengths.max())) < lengths[:, None]
     input_ids = np.zeros(mask.shape, dtype=np.int64)
-    input_ids[mask] = np.concatenate([np.asarray(row, dtype=np.int64) for row in ids])
+    input_ids[mask] = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
     return {"input_ids": input_ids, "attention_mask": mask.astype(np.int64), "token_type_ids": np.zeros_like(input_ids)}
 
 
@@ -168,7 +171,8 @@ def read_layout(folder: Path, name: str) -> Layout:
         if mode not in ("mean", "cls"):
             raise EmbedderError(f"{name}: the onnx backend does mean or CLS pooling only; use --backend torch.")
         pooling = mode
-    st_config = _json(transformer_dir / "sentence_bert_config.json") if (transformer_dir / "sentence_bert_config.json").exists() else {}
+    st_file = transformer_dir / "sentence_bert_config.json"
+    st_config = _json(st_file) if st_file.exists() else {}
     hf_config = _json(transformer_dir / "config.json")
     limit = min(int(hf_config.get("max_position_embeddings", 512)), 512)
     return Layout(

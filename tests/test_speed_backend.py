@@ -11,7 +11,7 @@ import pytest
 
 from conftest import invoke
 from pgtext import config
-from pgtext.embedding import FakeEmbedder, get_embedder, weights_id
+from pgtext.embedding import ATTENTION_BUDGET, FakeEmbedder, get_embedder, length_batches, weights_id
 from pgtext.errors import EmbedderError, ModelError
 from pgtext.model import ThemeModel, load_model
 from pgtext.onnx_backend import _pack, read_layout
@@ -97,6 +97,15 @@ def test_pack_pads_right_and_masks():
     assert feeds["input_ids"].tolist() == [[101, 7, 102, 0, 0], [101, 102, 0, 0, 0], [101, 5, 6, 7, 102]]
     assert feeds["attention_mask"].tolist() == [[1, 1, 1, 0, 0], [1, 1, 0, 0, 0], [1, 1, 1, 1, 1]]
     assert feeds["token_type_ids"].shape == (3, 5) and not feeds["token_type_ids"].any()
+
+
+def test_batches_are_sorted_by_length_and_long_pieces_go_a_few_at_a_time():
+    lengths = np.array([256] * 5 + [5] * 40 + [100] * 10 + [64] * 40)
+    order = np.argsort(lengths, kind="stable")
+    batches = length_batches(lengths)
+    assert [(len(b), int(lengths[b].max())) for b in batches] == [(32, 5), (32, 64), (16, 64), (10, 100), (2, 256), (2, 256), (1, 256)]
+    assert np.array_equal(np.concatenate(batches), order)  # every piece once, shortest first
+    assert all(len(b) * int(lengths[b].max()) ** 2 <= ATTENTION_BUDGET for b in batches)
 
 
 # --- the real model: the acceptance rule of issue 8 on the sample exports ---
