@@ -24,14 +24,18 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
 from pgtext import config
-from pgtext.cache import EmbeddingCache
-from pgtext.codebook import load_codebook
-from pgtext.decisions import decide, tune_review_policy
-from pgtext.embedding import embed_texts, get_embedder
-from pgtext.evaluation import expected_calibration_error, review_metrics, theme_metrics
-from pgtext.labels import load_labels
-from pgtext.model import build_head, feature_frame
-from pgtext.training import out_of_fold_scores, tune_thresholds
+from pgtext.embed import embed_texts, get_embedder
+from pgtext.embed.cache import EmbeddingCache
+from pgtext.model.codebook import load_codebook
+from pgtext.model.decisions import decide, tune_review_policy
+from pgtext.model.labels import load_labels
+from pgtext.model.metrics import (
+    expected_calibration_error,
+    review_metrics,
+    theme_metrics,
+)
+from pgtext.model.store import build_head, feature_frame
+from pgtext.model.training import out_of_fold_scores, tune_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.95
@@ -101,8 +105,8 @@ def cross_writer(frame, y, make_head, first: np.ndarray, slugs, tune: bool) -> t
 
 
 def _questions(path: str, texts: list[str]) -> list[str]:
-    from pgtext.labels import normalise_text
-    from pgtext.tables import read_table
+    from pgtext.files.tables import read_table
+    from pgtext.model.labels import normalise_text
 
     frame = read_table(path).frame
     by_text = dict(zip(frame["text"].map(normalise_text), frame["question"]))

@@ -217,7 +217,7 @@ def generate_answers(n: int, seed: int = 0) -> list[str]:
 
 
 def sentence_pool() -> list[str]:
-    from pgtext.tables import read_table
+    from pgtext.files.tables import read_table
 
     texts = read_table(ROOT / "labels" / "twente.csv").frame["text"].tolist()
     for sample in SAMPLES:

@@ -207,7 +207,7 @@ def exports(data_dir) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def codebook(codebook_path):
-    from pgtext.codebook import load_codebook
+    from pgtext.model.codebook import load_codebook
 
     return load_codebook(codebook_path)
 

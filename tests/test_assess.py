@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from pgtext.cli import cli
-from pgtext.evaluation import (
+from pgtext.model.metrics import (
     agreement_per_theme,
     expected_calibration_error,
     krippendorff_alpha_nominal,

@@ -1,10 +1,10 @@
-"""pgtext.cache: vectors by embedder id + text hash, never the text itself."""
+"""pgtext.embed.cache: vectors by embedder id + text hash, never the text itself."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from pgtext.cache import EmbeddingCache, text_key
+from pgtext.embed.cache import EmbeddingCache, text_key
 
 
 def test_round_trip_across_instances(tmp_path):

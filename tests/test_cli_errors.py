@@ -6,9 +6,16 @@ import json
 import shutil
 
 import pytest
+from conftest import (
+    CODEBOOK_ROWS,
+    LABEL_ROWS,
+    assert_one_line_error,
+    invoke,
+    write_codebook,
+    write_labels,
+)
 
-from conftest import CODEBOOK_ROWS, LABEL_ROWS, assert_one_line_error, invoke, write_codebook, write_labels
-from pgtext.embedding import get_embedder
+from pgtext.embed import get_embedder
 
 COLUMNS = "respondent_id, gemeente, vraag1, vraag2"
 

@@ -6,11 +6,18 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import (
+    BLANK_VRAAG1,
+    BLANK_VRAAG2,
+    EXPORT_COLUMNS,
+    EXPORT_ROWS,
+    invoke,
+    write_csv,
+)
 from openpyxl import load_workbook
 
-from conftest import BLANK_VRAAG1, BLANK_VRAAG2, EXPORT_COLUMNS, EXPORT_ROWS, invoke, write_csv
-from pgtext.model import read_card
-from pgtext.tables import read_table
+from pgtext.files.tables import read_table
+from pgtext.model.store import read_card
 
 SLUGS = ["wonen", "vervoer", "eenzaamheid"]
 ADDED = ["predicted_themes", "score_wonen", "score_vervoer", "score_eenzaamheid", "confidence", "needs_review"]

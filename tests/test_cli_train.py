@@ -6,6 +6,7 @@ import json
 import shutil
 
 from conftest import CODEBOOK_ROWS, LABEL_COUNTS, LABEL_ROWS, invoke, write_labels
+
 from pgtext import __version__
 
 

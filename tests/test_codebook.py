@@ -1,12 +1,12 @@
-"""pgtext.codebook: a codebook is data; any survey's themes work, mistakes are named by row."""
+"""pgtext.model.codebook: a codebook is data; any survey's themes work, mistakes are named by row."""
 
 from __future__ import annotations
 
 import pytest
-
 from conftest import CODEBOOK_ROWS, write_codebook, write_csv
-from pgtext.codebook import Codebook, Theme, load_codebook
+
 from pgtext.errors import CodebookError
+from pgtext.model.codebook import Codebook, Theme, load_codebook
 
 
 def test_loads_themes_in_file_order(codebook):

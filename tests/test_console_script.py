@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pgtext import __version__
-from pgtext.tables import read_table
+from pgtext.files.tables import read_table
 
 PGTEXT = Path(sys.executable).parent / "pgtext"
 

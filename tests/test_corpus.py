@@ -38,7 +38,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from pgtext.cli import cli
-from pgtext.tables import read_table
+from pgtext.files.tables import read_table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 with open(CORPUS / "cases.csv", encoding="utf-8", newline="") as _handle:

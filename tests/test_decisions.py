@@ -1,4 +1,4 @@
-"""pgtext.decisions: theme sets, confidence and the review flag, on cases worked out by hand."""
+"""pgtext.model.decisions: theme sets, confidence and the review flag, on cases worked out by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pgtext import config
-from pgtext.decisions import ReviewPolicy, decide, tune_review_policy
+from pgtext.model.decisions import ReviewPolicy, decide, tune_review_policy
 
 THRESHOLDS = np.array([0.5, 0.5])
 

@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pgtext.model import CARD_FORMAT
-from pgtext import discovery as discovery_module
 from pgtext.cli import cli
-from pgtext.codebook import Codebook
-from pgtext.discovery import discover, distinctive_words
-from pgtext.discovery_format import discovery_frame, discovery_markdown
-from pgtext.embedding import FakeEmbedder
+from pgtext.embed import FakeEmbedder
+from pgtext.model.codebook import Codebook
+from pgtext.model.store import CARD_FORMAT
+from pgtext.report import discovery as discovery_module
+from pgtext.report.discovery import discover, distinctive_words
+from pgtext.report.discovery_render import discovery_frame, discovery_markdown
 
 THEMES = [
     {"slug": "visie", "name": "Gedeelde visie", "description": "Een gedeelde visie en koers voor de regio, met doelen en een meerjarenplan."},
@@ -238,8 +238,8 @@ def test_sample_wave_youth_answers_form_one_group_with_the_real_model(tmp_path):
     for column in columns:
         args += ["--text-col", column]
     assert CliRunner().invoke(cli, args, catch_exceptions=False).exit_code == 0
-    from pgtext.embedding import get_embedder
-    from pgtext.model import read_card
+    from pgtext.embed import get_embedder
+    from pgtext.model.store import read_card
 
     card = read_card(root / "models" / "twente")
     result = discover([labelled], Codebook.from_list(card["codebook"]["themes"]), get_embedder(card["embedder"]["name"]))

@@ -1,12 +1,13 @@
-"""pgtext.embedding: the fake embedder, resolving names, and embedding each distinct text once."""
+"""pgtext.embed: the fake embedder, resolving names, and embedding each distinct text once."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pgtext.cache import EmbeddingCache
-from pgtext.embedding import FakeEmbedder, _windows, embed_texts, get_embedder
+from pgtext.embed import FakeEmbedder, embed_texts, get_embedder
+from pgtext.embed.base import _windows
+from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import EmbedderError
 
 
@@ -120,7 +121,7 @@ def test_windows_split_long_answers():
 
 def test_a_pasted_document_is_cut_for_the_model_only():
     from pgtext import config
-    from pgtext.embedding import embed_in_windows
+    from pgtext.embed import embed_in_windows
 
     long_answer = ("Er moeten meer betaalbare woningen komen en de bus moet vaker rijden. " * 1_500)[:100_000]
     pieces = _windows(long_answer, config.WORDS_PER_CHUNK)

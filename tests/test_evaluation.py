@@ -1,11 +1,11 @@
-"""pgtext.evaluation on a 4-answer, 2-theme case worked out by hand."""
+"""pgtext.model.metrics on a 4-answer, 2-theme case worked out by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pgtext.evaluation import review_metrics, theme_metrics
+from pgtext.model.metrics import review_metrics, theme_metrics
 
 # answer:   truth (wonen, vervoer)   predicted
 #   1          1 0                    1 0      exact

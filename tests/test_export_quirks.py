@@ -1,17 +1,22 @@
-"""pgtext.export_quirks, and the same handling whether a file is labelled in one piece or in chunks."""
+"""pgtext.files.quirks, and the same handling whether a file is labelled in one piece or in chunks."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import write_csv
-from pgtext.embedding import FakeEmbedder
-from pgtext.export_quirks import column_names, extra_header_rows, needs_whole_read, split_sep_line
-from pgtext.model import load_model
-from pgtext.prediction import resolve_column
-from pgtext.streaming import label_file
-from pgtext.tables import read_table
+
+from pgtext.embed import FakeEmbedder
+from pgtext.files.quirks import (
+    column_names,
+    extra_header_rows,
+    needs_whole_read,
+    split_sep_line,
+)
+from pgtext.files.tables import read_table
+from pgtext.label.prediction import resolve_column
+from pgtext.label.streaming import label_file
+from pgtext.model.store import load_model
 
 IMPORT_IDS = ['{"ImportId":"startDate","timeZone":"Europe/Amsterdam"}', '{"ImportId":"QID2_TEXT"}']
 

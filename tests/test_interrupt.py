@@ -6,12 +6,12 @@ import sqlite3
 
 import numpy as np
 import pytest
-
 from conftest import invoke, write_csv
-from pgtext.cache import EmbeddingCache, text_key
-from pgtext.embedding import FakeEmbedder, embed_texts
-from pgtext.model import load_model
-from pgtext.streaming import label_file
+
+from pgtext.embed import FakeEmbedder, embed_texts
+from pgtext.embed.cache import EmbeddingCache, text_key
+from pgtext.label.streaming import label_file
+from pgtext.model.store import load_model
 
 BATCH = 256
 TEXTS = [f"Antwoord nummer {i}: meer woningen en een betere bus naar wijk {i % 17}." for i in range(600)]
@@ -69,7 +69,7 @@ def test_ctrl_c_during_label_leaves_no_output_and_a_usable_cache(tmp_path, big_e
     cache_dir, out = tmp_path / "cache", tmp_path / "out"
     out.mkdir()
     before = big_export.read_bytes()
-    monkeypatch.setattr("pgtext.embedding.get_embedder", lambda *args, **kwargs: InterruptedEmbedder())
+    monkeypatch.setattr("pgtext.embed.get_embedder", lambda *args, **kwargs: InterruptedEmbedder())
     result = invoke("label", big_export, "--model", model_dir, "--text-col", "vraag1", "--cache-dir", cache_dir,
                     "-o", out / "uit.csv")
     assert result.exit_code == 1  # Click's "Aborted!"

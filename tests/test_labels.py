@@ -1,13 +1,13 @@
-"""pgtext.labels: both layouts, themes by slug or name, and every mistake named by file and row."""
+"""pgtext.model.labels: both layouts, themes by slug or name, and every mistake named by file and row."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import LABEL_COUNTS, LABEL_ROWS, write_csv, write_labels
+
 from pgtext.errors import LabelsError
-from pgtext.labels import file_sha256, format_themes, load_labels, normalise_text
+from pgtext.model.labels import file_sha256, format_themes, load_labels, normalise_text
 
 KNOWN = "Known themes: wonen, vervoer, eenzaamheid."
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pgtext.codebook import load_codebook
-from pgtext.labels import load_labels, normalise_text
-from pgtext.tables import read_table
+from pgtext.files.tables import read_table
+from pgtext.model.codebook import load_codebook
+from pgtext.model.labels import load_labels, normalise_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "labels" / "twente.csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pgtext.masking import PLACEHOLDERS, find_personal_data, mask_text
+from pgtext.text.masking import PLACEHOLDERS, find_personal_data, mask_text
 
 NAME, EMAIL, PHONE = PLACEHOLDERS["name"], PLACEHOLDERS["email"], PLACEHOLDERS["phone"]
 

@@ -1,4 +1,4 @@
-"""pgtext.model: a model is a folder (head.json + head.npz + model_card.json), checked when loaded."""
+"""pgtext.model.store: a model is a folder (head.json + head.npz + model_card.json), checked when loaded."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import EXPORT_ROWS
-from pgtext.embedding import FakeEmbedder, embed_texts
+
+from pgtext.embed import FakeEmbedder, embed_texts
 from pgtext.errors import ModelError
-from pgtext.model import CARD_FILE, CARD_FORMAT, HEAD_FILES, build_head, feature_frame, load_model, read_card, save_model
+from pgtext.model.store import (
+    CARD_FILE,
+    CARD_FORMAT,
+    HEAD_FILES,
+    build_head,
+    feature_frame,
+    load_model,
+    read_card,
+    save_model,
+)
 
 
 @pytest.fixture
@@ -141,7 +150,7 @@ def test_feature_frame_puts_text_beside_embedding():
 
 def test_loaded_head_scores_like_the_sklearn_pipeline_it_came_from():
     """The plain-data head is the fitted pipeline's numbers: same scores, for every feature set."""
-    from pgtext.head import LinearHead
+    from pgtext.model.head import LinearHead
 
     texts = [r[2] for r in EXPORT_ROWS if r[2].strip()] * 3
     y = np.array([[i % 2, (i // 2) % 2] for i in range(len(texts))])

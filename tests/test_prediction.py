@@ -1,16 +1,21 @@
-"""pgtext.prediction at library level: column resolution, compatibility checks and edge cases of label_frame."""
+"""pgtext.label.prediction at library level: column resolution, compatibility checks and edge cases of label_frame."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import CODEBOOK_ROWS, EXPORT_COLUMNS, EXPORT_ROWS
-from pgtext.codebook import Codebook
-from pgtext.embedding import FakeEmbedder, get_embedder
+
+from pgtext.embed import FakeEmbedder, get_embedder
 from pgtext.errors import InputError, ModelError
-from pgtext.model import load_model
-from pgtext.prediction import check_compatible, label_frame, output_columns, resolve_text_columns
+from pgtext.label.prediction import (
+    check_compatible,
+    label_frame,
+    output_columns,
+    resolve_text_columns,
+)
+from pgtext.model.codebook import Codebook
+from pgtext.model.store import load_model
 
 ADDED = ["predicted_themes", "score_wonen", "score_vervoer", "score_eenzaamheid", "confidence", "needs_review"]
 

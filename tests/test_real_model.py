@@ -11,11 +11,11 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from conftest import EXPORT_COLUMNS, assert_one_line_error, invoke
+
 from pgtext import config
-from pgtext.embedding import get_embedder
-from pgtext.tables import read_table
+from pgtext.embed import get_embedder
+from pgtext.files.tables import read_table
 
 pytestmark = pytest.mark.real_model
 

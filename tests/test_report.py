@@ -12,12 +12,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pgtext.model import CARD_FORMAT
-from pgtext import report as report_module
 from pgtext.cli import cli
-from pgtext.codebook import Codebook
 from pgtext.errors import InputError
-from pgtext.report import build_report, difference_interval, wave_names, wilson_interval
+from pgtext.model.codebook import Codebook
+from pgtext.model.store import CARD_FORMAT
+from pgtext.report import counts as report_module
+from pgtext.report.counts import (
+    build_report,
+    difference_interval,
+    wave_names,
+    wilson_interval,
+)
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},

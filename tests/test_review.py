@@ -15,13 +15,19 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from pgtext.cli import cli
-from pgtext.codebook import load_codebook
 from pgtext.config import PROJECT_ROOT
-from pgtext.sheet import read_sheet
-from pgtext.labels import load_labels
-from pgtext.similarity import group_near_copies, is_near_copy, near_copy_pairs, simplify
-from pgtext.suggest import is_non_answer, pick_diverse
-from pgtext.tables import read_table
+from pgtext.files.tables import read_table
+from pgtext.model.codebook import load_codebook
+from pgtext.model.labels import load_labels
+from pgtext.review.sheet import read_sheet
+from pgtext.review.suggest import pick_diverse
+from pgtext.text.nonanswers import is_non_answer
+from pgtext.text.similarity import (
+    group_near_copies,
+    is_near_copy,
+    near_copy_pairs,
+    simplify,
+)
 
 SLUGS = ["gedeelde_visie", "netwerk", "praktische_implementatie", "lobby", "lokaal_aansluiten"]
 SAMPLE = PROJECT_ROOT / "samples" / "regioscan-2026.csv"

@@ -1,4 +1,4 @@
-"""pgtext.safe_cells and the round trip through tables: formula-like cells never run, and never change."""
+"""pgtext.files.safe_cells and the round trip through tables: formula-like cells never run, and never change."""
 
 from __future__ import annotations
 
@@ -16,8 +16,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pgtext.errors import OutputError
-from pgtext.safe_cells import XLSX_CELL_LIMIT, for_csv, neutralise, restore, restore_frame
-from pgtext.tables import read_table, write_table
+from pgtext.files.safe_cells import (
+    XLSX_CELL_LIMIT,
+    for_csv,
+    neutralise,
+    restore,
+    restore_frame,
+)
+from pgtext.files.tables import read_table, write_table
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?(?:[eE][+-]?[0-9]+)?|-")

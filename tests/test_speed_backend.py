@@ -8,14 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import invoke
+
 from pgtext import config
-from pgtext.embedding import ATTENTION_BUDGET, FakeEmbedder, get_embedder, length_batches, weights_id
+from pgtext.embed import FakeEmbedder, get_embedder, length_batches, weights_id
+from pgtext.embed.base import ATTENTION_BUDGET
+from pgtext.embed.onnx import _pack, read_layout
 from pgtext.errors import EmbedderError, ModelError
-from pgtext.model import ThemeModel, load_model
-from pgtext.onnx_backend import _pack, read_layout
-from pgtext.prediction import check_compatible
+from pgtext.label.prediction import check_compatible
+from pgtext.model.store import ThemeModel, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [ROOT / "samples" / "regioscan-2025.csv", ROOT / "samples" / "regioscan-2026.csv",
@@ -118,8 +119,8 @@ def onnx_cache(tmp_path_factory) -> Path:
 
 @pytest.mark.real_model
 def test_onnx_scores_match_torch_on_the_sample_exports(onnx_cache):
-    from pgtext.prediction import label_frame
-    from pgtext.tables import read_table
+    from pgtext.files.tables import read_table
+    from pgtext.label.prediction import label_frame
 
     model = load_model(config.DEFAULT_MODEL_DIR)
     torch_embedder = get_embedder("minilm", "torch")

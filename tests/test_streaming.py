@@ -1,16 +1,16 @@
-"""pgtext.streaming: big CSV exports labelled in chunks give byte-for-byte the output of one piece."""
+"""pgtext.label.streaming: big CSV exports labelled in chunks give byte-for-byte the output of one piece."""
 
 from __future__ import annotations
 
 import pytest
-
 from conftest import EXPORT_COLUMNS, EXPORT_ROWS, invoke, write_csv
+
 from pgtext import config
-from pgtext.cache import EmbeddingCache
-from pgtext.embedding import FakeEmbedder
+from pgtext.embed import FakeEmbedder
+from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError
-from pgtext.model import load_model
-from pgtext.streaming import CsvFormat, label_file, streamable
+from pgtext.label.streaming import CsvFormat, label_file, streamable
+from pgtext.model.store import load_model
 
 # Awkward cells on purpose: a quoted answer over two lines, the delimiter inside quotes,
 # omitted trailing fields, accents, and an answer that is only spaces.

@@ -1,4 +1,4 @@
-"""pgtext.tables: reading exports in every shape Excel and survey tools produce, and writing safely."""
+"""pgtext.files.tables: reading exports in every shape Excel and survey tools produce, and writing safely."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import EXPORT_COLUMNS, EXPORT_ROWS, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXPORT_COLUMNS, EXPORT_ROWS, write_csv
 from pgtext.errors import InputError, OutputError
-from pgtext.tables import atomic_write, check_output_path, output_kind, read_table, write_table
+from pgtext.files.tables import (
+    atomic_write,
+    check_output_path,
+    output_kind,
+    read_table,
+    write_table,
+)
 
 EXPECTED = pd.DataFrame([list(r) for r in EXPORT_ROWS], columns=EXPORT_COLUMNS)
 

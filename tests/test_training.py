@@ -1,4 +1,4 @@
-"""pgtext.training: threshold tuning, trainability checks, stratification and the recipe end to end."""
+"""pgtext.model.training: threshold tuning, trainability checks, stratification and the recipe end to end."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import LABEL_COUNTS, LABEL_ROWS, write_labels
-from pgtext.model import CARD_FORMAT
+
 from pgtext import __version__
-from pgtext.codebook import Codebook
-from pgtext.embedding import FakeEmbedder
+from pgtext.embed import FakeEmbedder
 from pgtext.errors import LabelsError
-from pgtext.labels import LabelledSet
-from pgtext.training import check_trainable, stratification_key, train_model, tune_thresholds
+from pgtext.model.codebook import Codebook
+from pgtext.model.labels import LabelledSet
+from pgtext.model.store import CARD_FORMAT
+from pgtext.model.training import (
+    check_trainable,
+    stratification_key,
+    train_model,
+    tune_thresholds,
+)
 
 
 def test_tune_thresholds_by_hand():
@@ -105,8 +110,8 @@ def test_train_model_card(fake_result, labels_path, codebook):
     assert 0.0 <= card["review"]["min_confidence"] <= 1.01
     # The model learned something: on the training answers themselves it finds the themes.
     texts = [t for t, _ in LABEL_ROWS]
-    from pgtext.decisions import ReviewPolicy, decide
-    from pgtext.embedding import embed_texts
+    from pgtext.embed import embed_texts
+    from pgtext.model.decisions import ReviewPolicy, decide
 
     scores = fake_result.model.predict_scores(texts, embed_texts(FakeEmbedder(), texts))
     predicted, _, _ = decide(scores, fake_result.model.thresholds, ReviewPolicy())

@@ -1,0 +1,237 @@
+"""Commands about the model: themes, train, evaluate, agreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pgtext import config
+from pgtext.cli.common import (
+    ProgressBar,
+    backend_option,
+    cache_dir_option,
+    check_outputs,
+    codebook_beside,
+    encoding_option,
+    no_cache_option,
+    open_cache,
+    quiet_option,
+    warn,
+    write_report_files,
+)
+from pgtext.cli.main import cli
+
+
+@cli.command()
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
+@click.option("--model", "model_dir", type=click.Path(), help="Show the codebook a model was trained with instead.")
+def themes(codebook: str | None, model_dir: str | None) -> None:
+    """Print the codebook: slug, name and description of each theme.
+
+    \b
+    Examples:
+      pgtext themes
+      pgtext themes --codebook other-survey/codebook.csv
+      pgtext themes --model models/twente
+    """
+    from pgtext.model.codebook import Codebook, load_codebook
+    from pgtext.model.store import read_card
+
+    if model_dir:
+        book = Codebook.from_list(read_card(model_dir)["codebook"]["themes"])
+    else:
+        book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
+    for theme in book.themes:
+        click.echo(f"{click.style(theme.slug, bold=True)}  {theme.name}")
+        click.echo(click.wrap_text(theme.description, width=96, initial_indent="    ", subsequent_indent="    "))
+
+
+@cli.command()
+@click.argument("labels", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False), help="Folder to write the model to.")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the first labels file, else labels/codebook.csv].")
+@click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
+@click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Sentence embeddings, word+char n-gram TF-IDF, or both.")
+@click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--target-precision", default=config.TARGET_PRECISION, show_default=True, type=click.FloatRange(0.5, 1.0), help="Review policy: answers not flagged must have exactly the right themes this often (on cross-validation).")
+@click.option("--force", is_flag=True, help="Replace an existing model folder.")
+@backend_option
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def train(labels, model_dir, codebook, embedder, features, folds, target_precision, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+    """Train a theme model on hand-labelled answers and cross-validate it.
+
+    LABELS are CSV/XLSX files with a 'text' column and a 'themes' column (slugs or
+    names joined by ';', empty = no theme), or one 0/1 column per theme.
+
+    \b
+    Examples:
+      pgtext train labels/twente.csv --model models/mine
+      pgtext train labels/twente.csv reviewed-2026.xlsx --model models/mine --force
+      pgtext train labels/twente.csv --model models/multi --embedder path/to/multilingual-model
+    """
+    from pgtext.embed import get_embedder
+    from pgtext.model.codebook import load_codebook
+    from pgtext.model.store import save_model
+    from pgtext.model.training import train_model
+
+    target = Path(model_dir)
+    if target.exists() and any(target.iterdir()) and not force:
+        raise click.ClickException(f"{target}: already exists and is not empty; choose another --model or add --force.")
+    book_path = Path(codebook) if codebook else codebook_beside(Path(labels[0]))
+    book = load_codebook(book_path)
+    bar = ProgressBar("Embedding", quiet)
+    try:
+        result = train_model(
+            list(labels), book, get_embedder(embedder, config.backend(backend), cache_dir), features=features, folds=folds,
+            cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
+            target_precision=target_precision,
+        )
+    finally:
+        bar.close()
+    for warning in result.labelled.warnings:
+        warn(warning)
+    save_model(result.model, target, force=force)
+    counts = result.labelled.counts()
+    click.echo(f"Trained on {len(result.labelled.texts)} answers with codebook {book_path} ({len(book.themes)} themes).")
+    click.echo(f"Cross-validated ({folds} folds, thresholds tuned on the other folds):")
+    click.echo(format_cv_table(result.cv, counts))
+    click.echo(f"Model written to {target}")
+
+
+
+def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
+    width = max(len(s) for s in cv["per_theme"]) + 2
+    lines = [f"{'theme':<{width}}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}"]
+    for slug, m in cv["per_theme"].items():
+        lines.append(f"{slug:<{width}}{m['precision']:>10.2f}{m['recall']:>8.2f}{m['f1']:>7.2f}{m['support']:>9}")
+    micro = cv["micro"]
+    lines.append(f"{'micro':<{width}}{micro['precision']:>10.2f}{micro['recall']:>8.2f}{micro['f1']:>7.2f}")
+    lines.append(f"{'macro F1':<{width}}{'':>18}{cv['macro_f1']:>7.2f}")
+    lines.append(f"exact theme set right: {cv['exact_match']:.0%} of {cv['n']} answers")
+    review = cv.get("review")
+    if review:
+        lines.append(
+            f"review policy: {review['flagged_share']:.0%} flagged; of the rest "
+            f"{review['accepted_exact_accuracy']:.0%} have exactly the right themes"
+        )
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in GOLD.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png).")
+@click.option("--force", is_flag=True, help="Replace existing --json/--output/--plot files.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Score a model against hand-labelled GOLD answers (same format as training labels).
+
+    Prints precision, recall, F1 and support per theme, micro and macro F1, exact-set
+    accuracy, Krippendorff's alpha per theme (model as one more coder), calibration
+    (expected calibration error and a reliability table) and review efficiency.
+    Use answers the model was not trained on, or the figures flatter it.
+
+    \b
+    Examples:
+      pgtext evaluate reviewed-2026.csv --model models/twente
+      pgtext evaluate reviewed-2026.csv --json out/eval.json --output out/eval.xlsx --plot out/eval.png
+    """
+    from pgtext.embed import get_embedder
+    from pgtext.model.store import load_model
+    from pgtext.review.assess import evaluate_model
+
+    sources = [Path(g) for g in gold]
+    targets = check_outputs([json_path, output], sources, force)
+    if plot_path and Path(plot_path).exists() and not force:
+        raise click.ClickException(f"{plot_path}: already exists; choose another name or add --force.")
+    model = load_model(config.model_dir(model_dir))
+    bar = ProgressBar("Embedding", quiet)
+    try:
+        report = evaluate_model(
+            sources, model, get_embedder(model.embedder["name"]), cache=open_cache(cache_dir, no_cache),
+            progress=bar, encoding=encoding, text_col=text_col,
+        )
+    finally:
+        bar.close()
+    for warning in report.warnings:
+        warn(warning)
+    click.echo(f"Evaluated on {report.metrics['n']} gold answers.")
+    click.echo(format_cv_table({**report.metrics, "review": report.review}, {}))
+    click.echo("Krippendorff's alpha (model vs gold): " + ", ".join(
+        f"{slug} {_fmt(alpha)}" for slug, alpha in report.alpha.items()
+    ))
+    cal = report.calibration
+    click.echo(f"Calibration error (ECE): theme scores {cal['ece_scores']:.3f}, set confidence {cal['ece_confidence']:.3f}")
+    click.echo(format_reliability(cal["reliability_scores"]))
+    write_report_files(report.to_dict(), report.metrics["per_theme"], targets)
+    if plot_path:
+        from pgtext.report.charts import reliability_chart
+
+        reliability_chart(
+            {"theme scores": cal["reliability_scores"], "set confidence": cal["reliability_confidence"]},
+            plot_path, title=f"Calibration on {', '.join(s.name for s in sources)}",
+        )
+        click.echo(f"Wrote {plot_path}")
+
+
+@cli.command()
+@click.argument("coder_a", type=click.Path(dir_okay=False))
+@click.argument("coder_b", type=click.Path(dir_okay=False))
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
+@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in both files.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
+@click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
+@encoding_option
+def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, encoding) -> None:
+    """Agreement between two coders on the same answers, per theme.
+
+    CODER_A and CODER_B are labels files (themes column or 0/1 columns) or pgtext
+    outputs (predicted_themes); answers are matched by text. Prints percent agreement
+    and Krippendorff's alpha per theme, and B's precision/recall/F1 taking A as gold.
+
+    \b
+    Examples:
+      pgtext agreement coder-anne.csv coder-bram.csv
+      pgtext agreement gold.csv out/labelled.csv --text-col suggesties
+    """
+    from pgtext.model.codebook import load_codebook
+    from pgtext.review.assess import compare_coders
+
+    sources = [Path(coder_a), Path(coder_b)]
+    targets = check_outputs([json_path, output], sources, force)
+    report = compare_coders(
+        coder_a, coder_b, load_codebook(codebook or config.DEFAULT_CODEBOOK), encoding=encoding, text_col=text_col
+    )
+    click.echo(f"Matched {report.matched} answers ({report.only_a} only in A, {report.only_b} only in B).")
+    width = max(len(s) for s in report.per_theme) + 2
+    click.echo(f"{'theme':<{width}}{'agree':>7}{'alpha':>8}{'A':>6}{'B':>6}{'F1(B|A)':>9}")
+    for slug, row in report.per_theme.items():
+        f1 = report.metrics["per_theme"][slug]["f1"]
+        click.echo(f"{slug:<{width}}{row['agreement']:>7.2f}{_fmt(row['alpha']):>8}{row['coder_a']:>6}{row['coder_b']:>6}{f1:>9.2f}")
+    click.echo(f"exact theme set the same: {report.metrics['exact_match']:.0%}; macro F1 (B against A) {report.metrics['macro_f1']:.2f}")
+    write_report_files(report.to_dict(), {
+        slug: {**row, **report.metrics["per_theme"][slug]} for slug, row in report.per_theme.items()
+    }, targets)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def format_reliability(table: list[dict]) -> str:
+    lines = ["reliability (theme scores):  bin      n  predicted  observed"]
+    for row in table:
+        if row["count"]:
+            lines.append(f"{'':29}{row['bin']:<8}{row['count']:>4}{row['mean_predicted']:>11.2f}{row['observed']:>10.2f}")
+    return "\n".join(lines)

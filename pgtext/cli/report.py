@@ -1,0 +1,168 @@
+"""What gets published: report and discover."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pgtext import config
+from pgtext.cli.common import (
+    ProgressBar,
+    cache_dir_option,
+    encoding_option,
+    no_cache_option,
+    open_cache,
+    quiet_option,
+)
+from pgtext.cli.main import cli
+
+
+@cli.command()
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model whose codebook names and orders the themes [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--by", help="Also count per subgroup of this column (domein, organisatie, gemeente, ...).")
+@click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
+@click.option("--question", "questions", multiple=True, help="Count only this question of a long file; repeat for several (pooled) [default: all].")
+@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@click.option("--quotes", type=click.IntRange(0, 20), help="Example quotes per theme: confident, representative, no near-copies [default: 3].")
+@click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
+@click.option("--min-n", type=click.IntRange(1), help="Flag shares of fewer respondents than this as indicative [default: 30].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .csv (one tidy table) or .xlsx (a sheet per table).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png).")
+@click.option("--title", help="Title of the Markdown report and the chart.")
+@click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
+@encoding_option
+def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, encoding) -> None:
+    """Count themes in LABELLED files for a report: per theme, subgroup and wave, with quotes.
+
+    LABELLED are files written by 'pgtext label' (one answer column, or long files with
+    'question' and 'text'). Share = respondents with the theme among respondents who
+    answered (n), with a 95% Wilson interval; split into confident and still to review.
+    Several files are waves, in the order given, with the change between waves.
+
+    \b
+    Examples:
+      pgtext report out/2026-long.csv --question suggesties
+      pgtext report out/2025-long.csv out/2026-long.csv -o out/report.md --chart out/chart.png
+      pgtext report out/2026-long.csv --by domein -o out/report.xlsx
+    """
+    from pgtext.files.documents import (
+        DOCUMENT_SUFFIXES,
+        check_target,
+        write_csv,
+        write_sheets,
+        write_text,
+    )
+    from pgtext.model.codebook import Codebook
+    from pgtext.model.store import read_card
+    from pgtext.report.charts import theme_share_chart
+    from pgtext.report.counts import build_report
+    from pgtext.report.render import (
+        DEFAULT_TITLE,
+        report_markdown,
+        report_sheets,
+        report_table,
+        report_text,
+        scope_text,
+    )
+
+    sources = [Path(p) for p in labelled]
+    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
+    chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
+    book = Codebook.from_list(read_card(config.model_dir(model_dir))["codebook"]["themes"])
+    given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
+    result = build_report(
+        sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
+        mask=not no_mask, encoding=encoding, **given,
+    )
+    click.echo(report_text(result))
+    if target:
+        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
+        if kind == "markdown":
+            write_text(target, report_markdown(result, title or DEFAULT_TITLE))
+        elif kind == "csv":
+            write_csv(target, report_table(result))
+        else:
+            write_sheets(target, report_sheets(result))
+        click.echo(f"Wrote {target}")
+    if chart_target:
+        overall = result.table[result.table["group"] == "all"]
+        theme_share_chart(
+            overall, book, result.waves, chart_target, title=title or "Share of respondents per theme",
+            subtitle=f"Questions: {scope_text(result, short=True)}",
+        )
+        click.echo(f"Wrote {chart_target}")
+
+
+@cli.command()
+@click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model whose codebook and embedder to use [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("--all", "include_all", is_flag=True, help="Group all answers, not only those no theme covers confidently.")
+@click.option("--min-size", type=click.IntRange(2), help="Smallest candidate group; smaller ones are listed as leftovers [default: 5].")
+@click.option("--examples", type=click.IntRange(0, 20), help="Example answers per group [default: 3].")
+@click.option("--no-mask", is_flag=True, help="Show answers as written (names, e-mail addresses and phone numbers are masked by default).")
+@click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
+@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@click.option("--embedder", help="Group with this embedder instead of the model's.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Find candidate new themes: groups of answers the codebook does not cover.
+
+    Takes the answers of the last wave in LABELLED that no theme covers confidently,
+    leaves out non-answers ("weet niet", "n.v.t.", "-"), and groups the rest by meaning
+    without fixing the number of groups. Per group: size, distinctive words, the closest
+    existing theme, examples and, given an earlier wave too, whether it is new.
+
+    \b
+    Examples:
+      pgtext discover out/2026-long.csv
+      pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.md
+      pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.csv --force
+    """
+    from pgtext.embed import get_embedder
+    from pgtext.files.documents import (
+        DOCUMENT_SUFFIXES,
+        check_target,
+        write_csv,
+        write_sheets,
+        write_text,
+    )
+    from pgtext.model.codebook import Codebook
+    from pgtext.model.store import read_card
+    from pgtext.report.discovery import discover as find_new_themes
+    from pgtext.report.discovery_render import (
+        discovery_frame,
+        discovery_markdown,
+        discovery_text,
+    )
+
+    sources = [Path(p) for p in labelled]
+    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
+    card = read_card(config.model_dir(model_dir))
+    book = Codebook.from_list(card["codebook"]["themes"])
+    given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
+    bar = ProgressBar("Embedding", quiet)
+    try:
+        result = find_new_themes(
+            sources, book, get_embedder(embedder or card["embedder"]["name"]), cache=open_cache(cache_dir, no_cache),
+            include_all=include_all, mask=not no_mask, wave_col=wave_col, text_col=text_col, encoding=encoding,
+            progress=bar, **given,
+        )
+    finally:
+        bar.close()
+    click.echo(discovery_text(result))
+    if target:
+        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
+        if kind == "markdown":
+            write_text(target, discovery_markdown(result))
+        elif kind == "csv":
+            write_csv(target, discovery_frame(result))
+        else:
+            write_sheets(target, {"answers": discovery_frame(result)})
+        click.echo(f"Wrote {target}")

@@ -1,0 +1,285 @@
+"""The review loop: review sheets, merging decisions into labels, what to label next, label checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pgtext import config
+from pgtext.cli.common import (
+    ProgressBar,
+    cache_dir_option,
+    codebook_beside,
+    encoding_option,
+    no_cache_option,
+    note,
+    open_cache,
+    quiet_option,
+    shown,
+    warn,
+)
+from pgtext.cli.main import cli
+
+
+@cli.command()
+@click.argument("labelled", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet, .xlsx (for Excel) or .csv.")
+@click.option("--include", multiple=True, default=("flagged",), show_default=True, type=click.Choice(["flagged", "audit", "all"]), help="Answers the model flagged, a random audit sample of those it accepted, or all; repeat to combine.")
+@click.option("--audit-size", default=config.AUDIT_SIZE, show_default=True, type=click.IntRange(1), help="How many accepted answers the audit sample takes.")
+@click.option("--seed", default=config.SEED, show_default=True, type=int, help="Random seed for the audit sample.")
+@click.option("--blind", is_flag=True, help="Leave the audit rows' theme cells and scores empty, so reviewers are not anchored by the model (use .xlsx: the model's themes are in a hidden column).")
+@click.option("--text-col", help="The labelled answer column [default: 'text', else the one filled exactly where scores are].")
+@click.option("--id-col", help="Respondent id column to show on the sheet [default: id or respondent_id if present].")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook the model was trained with [default: labels/codebook.csv].")
+@click.option("--delimiter", help="CSV delimiter of LABELLED: ',' ';' or tab [default: detected].")
+@click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
+    """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
+
+    Least confident first; near-copies are grouped so one decision covers them (their
+    theme cells stay empty and same_as names the row they follow). One 0/1 column per
+    theme, pre-filled with the model's choice, scores beside them, a note and reviewer
+    column; in .xlsx the editable cells are yellow, accept only 0/1, and the codebook
+    is on a second sheet. Merge the reviewed sheet with 'pgtext accept'.
+
+    \b
+    Examples:
+      pgtext review out/2026.csv -o out/review-2026.xlsx
+      pgtext review out/2026.csv -o out/audit-2026.xlsx --include audit --audit-size 30 --blind
+      pgtext review out/2026.csv -o out/review-2026.xlsx --include flagged --include audit
+      pgtext review out/long.csv -o out/all.csv --include all
+    """
+    from pgtext.files.tables import check_output_path, read_table
+    from pgtext.model.codebook import load_codebook
+    from pgtext.review.queue import review_frame
+    from pgtext.review.sheet import write_sheet
+
+    source = Path(labelled)
+    target = check_output_path(output, [source], force)
+    book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
+    table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    for line in table.notes:
+        note(line)
+    result = review_frame(
+        table.frame, book, include=tuple(include), audit_size=audit_size, seed=seed,
+        text_col=text_col, id_col=id_col, source=str(source), blind=blind,
+    )
+    s = result.summary
+    if not s.rows:
+        warn("no answers selected; try --include all or --include audit.")
+    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",")
+    click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
+    kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
+    copies = f"; {s.near_copies} near-copies follow the row named in same_as" if s.near_copies else ""
+    click.echo(f"Sheet: {s.rows} rows" + (f" ({kinds})" if kinds else "") + copies + ".")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After review: pgtext accept {target} --labels labels/FILE.csv")
+
+
+@cli.command()
+@click.argument("sheet_path", metavar="SHEET", type=click.Path(dir_okay=False))
+@click.option("--labels", "labels_path", required=True, type=click.Path(dir_okay=False), help="Labels file to merge into (created when it does not exist).")
+@click.option("--source", default="review", show_default=True, help="Source written on new answers, e.g. wave-2026-review.")
+@click.option("--reviewer", default="", help="Initials for rows whose reviewer cell is empty.")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the labels file, else labels/codebook.csv].")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@encoding_option
+def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encoding) -> None:
+    """Merge a reviewed sheet (xlsx or csv) into a labels file.
+
+    New answers are appended with --source and the reviewer; an answer already in the
+    labels (same text, ignoring case and spacing) is updated, never added twice, and
+    listed. A row still holding the sheet's suggestion does not overwrite a different
+    label already in the file (it is listed as kept). A bad sheet is refused with the
+    row named and the labels left untouched; otherwise the old file is kept as a
+    timestamped .bak beside it and the new one written atomically.
+
+    \b
+    Examples:
+      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --source wave-2026-review
+      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --dry-run
+      pgtext accept out/check.xlsx --labels labels/twente.csv --reviewer AB
+    """
+    from pgtext.model.codebook import load_codebook
+    from pgtext.review.merge import plan_merge, write_merge
+    from pgtext.review.sheet import SheetError, read_sheet
+
+    sheet, labels = Path(sheet_path), Path(labels_path)
+    if sheet.exists() and labels.exists() and sheet.resolve() == labels.resolve():
+        raise click.ClickException(f"{sheet}: is the labels file itself; give the reviewed sheet and --labels separately.")
+    book = load_codebook(Path(codebook) if codebook else codebook_beside(labels))
+    try:
+        decisions = read_sheet(sheet, book, encoding=encoding)
+    except SheetError as exc:
+        raise click.ClickException(f"{exc} Nothing merged; {labels} is unchanged.") from None
+    plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
+    for warning in plan.warnings:
+        warn(warning)
+    following = sum(d.follows is not None for d in decisions)
+    click.echo(f"Read {len(decisions)} decisions from {sheet}" + (f" ({following} near-copies following another row)." if following else "."))
+    repeated = f", {plan.repeated} repeated in the sheet" if plan.repeated else ""
+    click.echo(f"Added {plan.added}, updated {len(plan.updated)}, unchanged {plan.unchanged}{repeated}, kept {len(plan.kept)}.")
+    if plan.updated:
+        click.echo("Updated:")
+        for c in plan.updated:
+            who = f" [{c.reviewer}]" if c.reviewer else ""
+            click.echo(f"  {labels.name} row {c.labels_row} ({c.id}): {c.before or 'no theme'} -> {c.after or 'no theme'}{who}")
+    if plan.kept:
+        click.echo("Kept the label already in the file (the sheet row still held its suggestion; change its 0/1 cells to overwrite):")
+        for c in plan.kept:
+            click.echo(f"  {labels.name} row {c.labels_row} ({c.id}): kept {c.before or 'no theme'}; sheet row {c.sheet_row} offered {c.after or 'no theme'}")
+    if plan.audit:
+        kept_model, audited = plan.audit
+        click.echo(f"Audit sample: the model's themes were right for {kept_model} of {audited} auto-accepted answers ({kept_model / audited:.0%}).")
+    width = max(len(s) for s in [*book.slugs, "no theme"]) + 2
+    click.echo(f"{'theme':<{width}}{'before':>7}{'after':>7}")
+    for slug in book.slugs:
+        click.echo(f"{slug:<{width}}{plan.counts_before.get(slug, 0):>7}{plan.counts_after.get(slug, 0):>7}")
+    click.echo(f"{'no theme':<{width}}{plan.no_theme_before:>7}{plan.no_theme_after:>7}")
+    if dry_run:
+        click.echo(f"Dry run: {labels} not changed.")
+        return
+    if not plan.changed:
+        click.echo(f"Nothing to change; {labels} left as it was.")
+        return
+    backup = write_merge(plan)
+    if backup:
+        click.echo(f"Backup of the previous labels: {backup}")
+    click.echo(f"Wrote {labels}")
+    click.echo(f"Retrain: pgtext train {labels} --model {shown(config.model_dir())} --force")
+
+
+@cli.command()
+@click.argument("input_path", metavar="UNLABELLED", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet, .xlsx or .csv.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
+@click.option("-n", "count", default=config.SUGGEST_COUNT, show_default=True, type=click.IntRange(1), help="How many answers to suggest.")
+@click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several.")
+@click.option("--id-col", help="Respondent id column to show on the sheet.")
+@click.option("--labels", "labels_paths", multiple=True, type=click.Path(dir_okay=False), help="Skip answers already in this labels file; repeat for several.")
+@click.option("--diversity", default=config.DIVERSITY, show_default=True, type=click.FloatRange(0.0, 1.0), help="0 = most uncertain only; higher = penalise answers like those already picked.")
+@click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
+@click.option("--sheet", help="XLSX sheet name [default: the first].")
+@click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Pick the unlabelled answers whose labels would most improve the model.
+
+    The ones the model is least sure of, kept diverse so the picks are not near-copies
+    of each other; blanks, non-answers ("weet niet", "n.v.t.") and answers already in
+    --labels are skipped. Writes a review sheet: fill in the 0/1 cells, then
+    'pgtext accept' it into the labels and retrain.
+
+    \b
+    Examples:
+      pgtext suggest samples/regioscan-2026.csv --text-col suggesties -n 30 -o out/next.xlsx
+      pgtext suggest export.xlsx --text-col suggesties --text-col toelichting_regio \\
+          --labels labels/twente.csv -n 50 -o out/next.xlsx
+    """
+    from pgtext.embed import get_embedder
+    from pgtext.files.tables import check_output_path, read_table
+    from pgtext.label.prediction import check_compatible
+    from pgtext.model.labels import load_labels
+    from pgtext.model.store import load_model
+    from pgtext.review.sheet import write_sheet
+    from pgtext.review.suggest import suggest_frame
+
+    source = Path(input_path)
+    target = check_output_path(output, [source, *map(Path, labels_paths)], force)
+    model = load_model(config.model_dir(model_dir))
+    embedder_obj = get_embedder(embedder or model.embedder["name"])
+    check_compatible(model, embedder_obj)
+    known = load_labels(list(labels_paths), model.codebook, encoding=encoding).texts if labels_paths else []
+    table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    for line in table.notes:
+        note(line)
+    if table.frame.empty:
+        raise click.ClickException(f"{source}: has a header but no rows; nothing to suggest.")
+    bar = ProgressBar("Scoring", quiet)
+    try:
+        result = suggest_frame(
+            table.frame, model, embedder_obj, list(text_cols), n=count, id_col=id_col, labelled_texts=known,
+            diversity=diversity, cache=open_cache(cache_dir, no_cache), progress=bar, source=str(source),
+        )
+    finally:
+        bar.close()
+    s = result.summary
+    click.echo(
+        f"{s.answers} answers; skipped {s.non_answers} non-answers, {s.already_labelled} already labelled, "
+        f"{s.copies} repeats."
+    )
+    if s.picked < count:
+        warn(f"only {s.picked} answers left to suggest (asked for {count}).")
+    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",")
+    click.echo(f"Suggested {s.picked} answers, least certain and most varied first.")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After labelling: pgtext accept {target} --labels labels/FILE.csv")
+
+
+@cli.command("check-labels")
+@click.argument("labels_path", metavar="LABELS", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet of suspect labels, .xlsx or .csv.")
+@click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside LABELS, else labels/codebook.csv].")
+@click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
+@click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Features of the cross-validated model.")
+@click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--min-strength", default=config.SUSPECT_STRENGTH, show_default=True, type=click.FloatRange(0.0, 1.0), help="List a label when the model's score is at least this far from it (and on the other side of the threshold).")
+@click.option("--limit", "-n", type=click.IntRange(1), help="At most this many rows [default: all suspects].")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@encoding_option
+@cache_dir_option
+@no_cache_option
+@quiet_option
+def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, encoding, cache_dir, no_cache, quiet) -> None:
+    """Find likely labelling mistakes in a training file.
+
+    Lists answers whose cross-validated prediction (from a model that did not see
+    them) disagrees strongly with their label, and near-copies that carry different
+    themes; most suspicious first. The sheet is pre-filled with the current labels:
+    correct the 0/1 cells where the label is wrong and 'pgtext accept' it back.
+
+    \b
+    Examples:
+      pgtext check-labels labels/twente.csv -o out/check.xlsx
+      pgtext check-labels labels/twente.csv -o out/check.xlsx --min-strength 0.8 -n 40
+    """
+    from pgtext.embed import get_embedder
+    from pgtext.files.tables import check_output_path
+    from pgtext.model.codebook import load_codebook
+    from pgtext.model.labels import load_labels
+    from pgtext.review.label_check import check_labels as find_suspects
+    from pgtext.review.sheet import write_sheet
+
+    source = Path(labels_path)
+    target = check_output_path(output, [source], force)
+    book = load_codebook(Path(codebook) if codebook else codebook_beside(source))
+    labelled = load_labels([source], book, encoding=encoding)
+    for warning in labelled.warnings:
+        warn(warning)
+    bar = ProgressBar("Embedding", quiet)
+    try:
+        result = find_suspects(
+            labelled, get_embedder(embedder), features=features, folds=folds, min_strength=min_strength,
+            limit=limit, cache=open_cache(cache_dir, no_cache), progress=bar,
+        )
+    finally:
+        bar.close()
+    s = result.summary
+    click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
+    click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")
+    write_sheet(result.frame, target, book)
+    click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
+    click.echo(f"Wrote {target}")
+    click.echo(f"After review: pgtext accept {target} --labels {source}")
+
+
+# --- Reports and discovery: theme counts for report writers, candidate new themes ---
+
+

@@ -1,0 +1,195 @@
+"""The onnx backend: a sentence-transformers model run by ONNX Runtime as int8, without torch.
+
+The int8 file is exported once from the local model folder (never downloaded) into
+``<cache folder>/onnx/``, named by the weights' fingerprint and the export recipe, and
+reused by every later run. Labelling then needs only onnxruntime and tokenizers, so a
+cold start skips the torch import too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+from pgtext import config
+from pgtext.embed.base import BACKEND_MARK, embed_in_windows, length_batches
+from pgtext.errors import EmbedderError
+
+_RUNS = {"Transformer", "Pooling", "Normalize"}  # module types the export reproduces
+_POOLING_FLAGS = {("pooling_mode_mean_tokens",): "mean", ("pooling_mode_cls_token",): "cls"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the export and the runtime need to know about a sentence-transformers folder."""
+
+    transformer_dir: Path
+    pooling: str  # "mean" or "cls"
+    max_length: int
+    lowercase: bool
+    dimension: int
+
+
+class OnnxEmbedder:
+    """Same interface and, within the tolerance in onnx_export, the same vectors as the torch backend."""
+
+    backend = "onnx"
+
+    def __init__(self, name: str, location: str, weights: str, cache_folder: Path) -> None:
+        from pgtext.embed.onnx_export import RECIPE
+
+        if not Path(location).is_dir():
+            raise EmbedderError(
+                f"the onnx backend exports from a local model folder, and {name!r} is not one; "
+                "use --backend torch, or give the model's folder as --embedder."
+            )
+        self.name = name
+        self.location = Path(location)
+        self.id = f"{weights}{BACKEND_MARK}{RECIPE}"
+        self.model_file = Path(cache_folder) / "onnx" / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', weights)}-{RECIPE}.onnx"
+        self._layout: Layout | None = None
+        self._session = None
+        self._tokenizer = None
+        self._inputs: list[str] = []
+
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._layout = read_layout(self.location, self.name)
+        return self._layout
+
+    @property
+    def dimension(self) -> int:
+        return self.layout.dimension
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self._load()
+        return embed_in_windows(texts, self._encode)
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        layout = self.layout
+        tokenizer_file = layout.transformer_dir / "tokenizer.json"
+        if not tokenizer_file.exists():
+            raise EmbedderError(
+                f"{layout.transformer_dir}: no tokenizer.json, which the onnx backend needs; use --backend torch."
+            )
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(layout.max_length)
+        self._tokenizer.no_padding()
+        if not self.model_file.exists():
+            self._export()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = config.cpu_threads()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise EmbedderError(
+                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); "
+                "delete the file to export it again."
+            ) from None
+        self._inputs = [i.name for i in self._session.get_inputs()]
+
+    def _export(self) -> None:
+        from pgtext.embed.onnx_export import CALIBRATION, export_int8
+
+        layout = self.layout
+        with_token_types = _takes_token_types(layout.transformer_dir)
+        names = ["input_ids", "attention_mask"] + (["token_type_ids"] if with_token_types else [])
+        calibration = [
+            {k: v for k, v in self._feeds(list(CALIBRATION[i : i + 16])).items() if k in names}
+            for i in range(0, len(CALIBRATION), 16)
+        ]
+        try:
+            export_int8(layout.transformer_dir, layout.pooling, with_token_types, calibration, self.model_file)
+        except OSError as exc:
+            raise EmbedderError(
+                f"{self.model_file.parent}: cannot write the onnx export ({exc.strerror or exc}); "
+                "set --cache-dir or PGTEXT_CACHE_DIR to a writable folder, or use --backend torch."
+            ) from None
+        except Exception as exc:  # tracing and quantising fail in many ways for unusual models
+            raise EmbedderError(
+                f"cannot export {self.name!r} to ONNX ({type(exc).__name__}: {exc}); use --backend torch."
+            ) from None
+
+    def _encode(self, pieces: list[str]) -> np.ndarray:
+        """Unit vectors for pieces, run in batches of similar length (little padding)."""
+        if self.layout.lowercase:
+            pieces = [p.lower() for p in pieces]
+        ids = [e.ids for e in self._tokenizer.encode_batch(pieces)]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        out = np.empty((len(pieces), self.dimension), dtype=np.float32)
+        for rows in length_batches(lengths):
+            feeds = _pack([ids[r] for r in rows], lengths[rows])
+            out[rows] = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+    def _feeds(self, texts: list[str]) -> dict[str, np.ndarray]:
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        return _pack(ids, np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)))
+
+
+def _pack(ids: list[list[int]], lengths: np.ndarray) -> dict[str, np.ndarray]:
+    """Right-pad token ids into one matrix with its attention mask, filled in one step (rows in order)."""
+    mask = np.arange(int(lengths.max())) < lengths[:, None]
+    input_ids = np.zeros(mask.shape, dtype=np.int64)
+    input_ids[mask] = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+    return {"input_ids": input_ids, "attention_mask": mask.astype(np.int64), "token_type_ids": np.zeros_like(input_ids)}
+
+
+def read_layout(folder: Path, name: str) -> Layout:
+    """Check the folder is a model the export reproduces (transformer, mean/CLS pooling, normalise)."""
+    modules_file = folder / "modules.json"
+    modules = _json(modules_file) if modules_file.exists() else [{"type": "Transformer", "path": ""}]
+    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    unknown = [k for k in kinds if k not in _RUNS]
+    if unknown or not kinds or kinds[0] != "Transformer":
+        raise EmbedderError(
+            f"{name}: the onnx backend runs transformer + pooling models only, and this one has "
+            f"{', '.join(unknown or kinds)}; use --backend torch."
+        )
+    transformer_dir = folder / modules[0].get("path", "")
+    pooling = "mean"
+    if "Pooling" in kinds:
+        settings = _json(folder / modules[kinds.index("Pooling")]["path"] / "config.json")
+        switched_on = tuple(sorted(k for k, v in settings.items() if k.startswith("pooling_mode_") and v is True))
+        mode = settings.get("pooling_mode") or _POOLING_FLAGS.get(switched_on, "other")
+        if mode not in ("mean", "cls"):
+            raise EmbedderError(f"{name}: the onnx backend does mean or CLS pooling only; use --backend torch.")
+        pooling = mode
+    st_file = transformer_dir / "sentence_bert_config.json"
+    st_config = _json(st_file) if st_file.exists() else {}
+    hf_config = _json(transformer_dir / "config.json")
+    limit = min(int(hf_config.get("max_position_embeddings", 512)), 512)
+    return Layout(
+        transformer_dir=transformer_dir,
+        pooling=pooling,
+        max_length=int(st_config.get("max_seq_length") or limit),
+        lowercase=bool(st_config.get("do_lower_case", False)),
+        dimension=int(hf_config["hidden_size"]),
+    )
+
+
+def _takes_token_types(transformer_dir: Path) -> bool:
+    return int(_json(transformer_dir / "config.json").get("type_vocab_size", 0)) > 0
+
+
+def _json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise EmbedderError(f"{path}: cannot read ({exc}); is this a complete sentence-transformers folder?") from None

@@ -1,0 +1,92 @@
+"""One resolver from an embedder name and backend to an embedder, and cached batch embedding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pgtext import config
+from pgtext.embed.base import Embedder, FakeEmbedder, Progress
+from pgtext.embed.cache import EmbeddingCache, text_key
+from pgtext.embed.torch_backend import (
+    SentenceTransformerEmbedder,
+    default_model_path,
+    folder_fingerprint,
+)
+from pgtext.errors import EmbedderError
+
+
+def get_embedder(
+    name: str | None = None, backend: str | None = None, cache_dir: str | Path | None = None
+) -> Embedder:
+    """Resolve an embedder name: "minilm" (default, shipped), "fake", a folder path, or a hub name.
+
+    ``backend`` is "torch" (default) or "onnx"; the onnx export is kept in ``cache_dir``.
+    """
+    name = name or config.DEFAULT_EMBEDDER
+    backend = backend or config.DEFAULT_BACKEND
+    if backend not in config.BACKENDS:
+        raise EmbedderError(f"unknown backend {backend!r}; use one of: {', '.join(config.BACKENDS)}.")
+    if name == config.FAKE_EMBEDDER:
+        return FakeEmbedder()  # no network to run: every backend gives the same vectors
+    name, location, weights = _resolve(name)
+    if backend == "onnx":
+        from pgtext.embed.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(name, location, weights, config.cache_dir(cache_dir))
+    return SentenceTransformerEmbedder(name, location, weights)
+
+
+def _resolve(name: str) -> tuple[str, str, str]:
+    """(name, location, weights id) of a real model."""
+    if name == config.DEFAULT_EMBEDDER:
+        path = default_model_path()
+        return name, str(path), f"minilm:{folder_fingerprint(path)}"
+    path = Path(name).expanduser()
+    if path.exists():
+        if not (path / "modules.json").exists() and not (path / "config.json").exists():
+            raise EmbedderError(f"{path}: not a sentence-transformers model folder (no modules.json or config.json).")
+        resolved = str(path.resolve())
+        return resolved, resolved, f"path:{folder_fingerprint(path)}"
+    if "/" in name and not name.startswith((".", "/", "~")):
+        return name, name, f"hub:{name}"
+    raise EmbedderError(
+        f"embedder {name!r} is neither a folder nor a model name like 'org/model'; "
+        f"use '{config.DEFAULT_EMBEDDER}' (shipped, offline), a local folder, or a hub name."
+    )
+
+
+def embed_texts(
+    embedder: Embedder,
+    texts: list[str],
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """Embed texts, reusing cached vectors; each distinct text is embedded once.
+
+    ``progress(advance, total)`` is called after each batch (cache hits count at once).
+    """
+    keys = [text_key(t) for t in texts]
+    unique: dict[str, str] = dict(zip(keys, texts))
+    vectors = cache.get_many(embedder.id, unique) if cache else {}
+    if progress:
+        progress(sum(1 for k in keys if k in vectors), len(keys))
+    todo = sorted((k for k in unique if k not in vectors), key=lambda k: len(unique[k]))
+    pending_counts: dict[str, int] = {}
+    for k in keys:
+        if k not in vectors:
+            pending_counts[k] = pending_counts.get(k, 0) + 1
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        embedded = embedder.embed([unique[k] for k in batch])
+        new = dict(zip(batch, embedded))
+        if cache:
+            cache.put_many(embedder.id, new)
+        vectors.update(new)
+        if progress:
+            progress(sum(pending_counts[k] for k in batch), len(keys))
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.vstack([vectors[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Stage: reading survey exports and writing tables and documents, safely (no formulas, atomic writes)."""

@@ -1,0 +1,90 @@
+"""Report documents: Markdown and plain-text tables, output checks, writing by extension.
+
+``pgtext report`` and ``pgtext discover`` write Markdown (for the report text), CSV (one
+tidy table) or XLSX (a sheet per table). Writes go through ``tables.atomic_write`` so an
+interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pgtext.errors import OutputError
+from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook
+from pgtext.files.tables import atomic_write
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+def check_target(output: str | Path, inputs: list[Path], force: bool, suffixes: dict[str, str], option: str) -> Path:
+    """Refuse an unknown extension, an input file, or an existing file without ``force``."""
+    output = Path(output)
+    if output.suffix.lower() not in suffixes:
+        raise OutputError(f"{output}: {option} must end in {', '.join(sorted(set(suffixes)))}.")
+    for source in inputs:
+        if output.exists() and Path(source).exists() and output.resolve() == Path(source).resolve():
+            raise OutputError(f"{output}: is an input file; pgtext never writes over its input. Choose another {option}.")
+    if output.exists() and not force:
+        raise OutputError(f"{output}: already exists; choose another {option} or add --force to replace it.")
+    return output
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """UTF-8 with BOM so Excel shows accents, like every other pgtext CSV; formula-like cells neutralised."""
+    ready = for_csv(frame)
+    atomic_write(path, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
+
+
+def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """One XLSX sheet per table; sheet names cut to Excel's 31 characters; formula-like cells kept text."""
+    ready = {name: for_xlsx(frame, str(path)) for name, frame in sheets.items()}
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in ready.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+            protect_workbook(writer.book)
+
+    atomic_write(path, write)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).replace("\r\n", " ").replace("\n", " ")
+
+
+def markdown_table(headers: list[str], rows: list[list[object]], align: str | None = None) -> str:
+    """A GitHub-style Markdown table; ``align`` has one 'l' or 'r' per column."""
+    align = align or "l" * len(headers)
+    escape = lambda s: _cell(s).replace("|", "\\|")  # noqa: E731 - a pipe would end the cell
+    lines = ["| " + " | ".join(escape(h) for h in headers) + " |"]
+    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|")
+    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def plain_table(headers: list[str], rows: list[list[object]], align: str | None = None, max_width: int = 60) -> str:
+    """A fixed-width table for the terminal; long cells are cut with '…'."""
+    align = align or "l" * len(headers)
+    cells = [[_cell(c) for c in row] for row in [headers, *rows]]
+    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    out = []
+    for number, row in enumerate(cells):
+        parts = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(row, widths, align)]
+        out.append("  ".join(parts).rstrip())
+        if number == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def percent(value: float) -> str:
+    return "" if pd.isna(value) else f"{value * 100:.0f}%"

@@ -1,0 +1,190 @@
+"""Labelling recipe: a survey export in, the same rows out with themes, scores and a review flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pgtext.embed import Embedder, Progress, embed_texts, weights_id
+from pgtext.embed.cache import EmbeddingCache
+from pgtext.errors import InputError, ModelError
+from pgtext.model.codebook import Codebook
+from pgtext.model.decisions import ReviewPolicy, decide
+from pgtext.model.labels import THEME_SEPARATOR
+from pgtext.model.store import ThemeModel
+
+PREDICTED = "predicted_themes"
+CONFIDENCE = "confidence"
+NEEDS_REVIEW = "needs_review"
+SCORE_PREFIX = "score_"
+QUESTION = "question"
+TEXT = "text"
+ROW = "row"
+_AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
+
+
+def output_columns(themes: list[str]) -> list[str]:
+    """The columns pgtext adds, in order (a stable contract for other tools)."""
+    return [PREDICTED, *(SCORE_PREFIX + t for t in themes), CONFIDENCE, NEEDS_REVIEW]
+
+
+@dataclass
+class LabelSummary:
+    rows_read: int
+    answers_labelled: int
+    blanks: int
+    needs_review: int
+    blanks_per_question: dict[str, int] = field(default_factory=dict)
+    replaced_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the input was read (tables.Table.notes)
+
+
+@dataclass
+class LabelResult:
+    frame: pd.DataFrame
+    summary: LabelSummary
+
+
+def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook | None = None) -> None:
+    """Refuse to label with an embedder or codebook other than the model was trained with.
+
+    Only the weights must match: any backend of the same weights may label (their scores agree).
+    """
+    trained = model.embedder
+    if weights_id(embedder.id) != weights_id(trained["id"]):
+        raise ModelError(
+            f"this model was trained with embedder {trained['name']!r} (id {trained['id']}), not {embedder.name!r} "
+            f"(id {embedder.id}); label without --embedder, or retrain the model with this embedder."
+        )
+    if codebook is not None and codebook.sha256 != model.card["codebook"]["sha256"]:
+        raise ModelError(
+            "this model was trained with another codebook (themes: "
+            f"{', '.join(model.themes)}); retrain it with this codebook, or leave out --codebook."
+        )
+
+
+def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) -> list[str]:
+    """Match --text-col names to columns (exact, then case-insensitive); explain what exists if not."""
+    columns = [str(c) for c in frame.columns]
+    if not wanted:
+        for candidate in _AUTO_TEXT_COLUMNS:
+            for col in columns:
+                if col.casefold() == candidate:
+                    return [col]
+        raise InputError(
+            f"{source}: name the open-answer column(s) with --text-col; columns here: {', '.join(columns)}."
+        )
+    return [resolve_column(columns, name, source, "--text-col") for name in wanted]
+
+
+def resolve_column(columns: list[str], name: str, source: str, option: str) -> str:
+    if name in columns:
+        return name
+    for key in (str.casefold, _loose):  # exact, then ignoring case, then also spacing and line breaks
+        matches = [c for c in columns if key(c) == key(name)]
+        if len(matches) == 1:
+            return matches[0]
+    raise InputError(f"{source}: no column {name!r} ({option}); columns here: {', '.join(columns)}.")
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def score_texts(
+    model: ThemeModel,
+    embedder: Embedder,
+    texts: list[str],
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(scores, predicted 0/1, confidence, needs_review) for non-blank texts."""
+    embeddings = embed_texts(embedder, texts, cache=cache, progress=progress)
+    scores = model.predict_scores(texts, embeddings)
+    policy = ReviewPolicy(**model.card.get("review", {}))
+    predicted, confidence, needs_review = decide(scores, model.thresholds, policy)
+    return scores, predicted, confidence, needs_review
+
+
+def label_frame(
+    frame: pd.DataFrame,
+    model: ThemeModel,
+    embedder: Embedder,
+    text_cols: list[str],
+    id_col: str | None = None,
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+    source: str = "input",
+) -> LabelResult:
+    """Label one text column in place (wide) or several as one row per answer (long)."""
+    text_cols = resolve_text_columns(frame, text_cols, source)
+    if id_col:
+        id_col = resolve_column([str(c) for c in frame.columns], id_col, source, "--id-col")
+    added = output_columns(model.themes)
+    replaced = [c for c in frame.columns if c in added]
+    base = frame.drop(columns=replaced)
+    if len(text_cols) == 1:
+        out, blanks = _wide(base, text_cols[0]), {}
+    else:
+        out, blanks = _long(base, text_cols, id_col)
+    answers = out[TEXT if len(text_cols) > 1 else text_cols[0]].astype(str)
+    filled = answers.str.strip() != ""
+    texts = answers[filled].tolist()
+    scores, predicted, confidence, needs_review = score_texts(model, embedder, texts, cache, progress)
+
+    out[PREDICTED] = ""
+    out.loc[filled, PREDICTED] = [
+        THEME_SEPARATOR.join(t for t, on in zip(model.themes, row) if on) for row in predicted
+    ]
+    for k, theme in enumerate(model.themes):
+        column = np.full(len(out), np.nan)
+        column[filled.to_numpy()] = np.round(scores[:, k], 4)
+        out[SCORE_PREFIX + theme] = column
+    column = np.full(len(out), np.nan)
+    column[filled.to_numpy()] = np.round(confidence, 4)
+    out[CONFIDENCE] = column
+    flags = np.zeros(len(out), dtype=bool)
+    flags[filled.to_numpy()] = needs_review
+    out[NEEDS_REVIEW] = np.where(flags, "true", "false")
+
+    if len(text_cols) == 1:
+        blank_count = int((~filled).sum())
+    else:
+        blank_count = sum(blanks.values())
+    summary = LabelSummary(
+        rows_read=len(frame),
+        answers_labelled=len(texts),
+        blanks=blank_count,
+        needs_review=int(needs_review.sum()),
+        blanks_per_question=blanks,
+        replaced_columns=replaced,
+    )
+    return LabelResult(frame=out, summary=summary)
+
+
+def _wide(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:
+    return frame.copy()
+
+
+def _long(frame: pd.DataFrame, text_cols: list[str], id_col: str | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """One row per respondent and answered question; background columns repeated beside it."""
+    keep = [c for c in frame.columns if c not in text_cols]
+    if id_col:
+        keep = [id_col] + [c for c in keep if c != id_col]
+    parts = []
+    blanks: dict[str, int] = {}
+    for order, column in enumerate(text_cols):
+        answers = frame[column].astype(str)
+        filled = answers.str.strip() != ""
+        blanks[column] = int((~filled).sum())
+        part = frame.loc[filled, keep].copy()
+        part.insert(1 if id_col else 0, ROW, frame.index[filled] + 2)  # spreadsheet row of the respondent
+        part[QUESTION] = column
+        part[TEXT] = answers[filled]
+        part["_order"] = order
+        parts.append(part)
+    long = pd.concat(parts) if parts else pd.DataFrame(columns=[ROW, *keep, QUESTION, TEXT, "_order"])
+    long = long.rename_axis("_respondent").sort_values(["_respondent", "_order"], kind="stable")
+    return long.drop(columns="_order").reset_index(drop=True), blanks

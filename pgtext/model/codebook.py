@@ -1,0 +1,99 @@
+"""The codebook: which themes exist. It is data (a CSV with slug, name, description)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pgtext.errors import CodebookError, InputError
+
+REQUIRED_COLUMNS = ("slug", "name", "description")
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Themes in codebook order; that order is the order of every score column."""
+
+    themes: tuple[Theme, ...]
+
+    @property
+    def slugs(self) -> list[str]:
+        return [t.slug for t in self.themes]
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the content (not the file bytes), so re-saving in Excel keeps it."""
+        return hashlib.sha256(json.dumps(self.to_list(), ensure_ascii=False).encode()).hexdigest()
+
+    def resolve(self, token: str) -> str | None:
+        """Slug for a theme given as slug or full name, case-insensitive; None when unknown."""
+        key = _key(token)
+        for theme in self.themes:
+            if key in (_key(theme.slug), _key(theme.name)):
+                return theme.slug
+        return None
+
+    def to_list(self) -> list[dict[str, str]]:
+        return [asdict(t) for t in self.themes]
+
+    @classmethod
+    def from_list(cls, items: list[dict[str, str]]) -> Codebook:
+        return cls(themes=tuple(Theme(**item) for item in items))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(text)).strip().casefold()
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook CSV/XLSX: columns slug, name, description; unique slugs and names."""
+    from pgtext.files.tables import read_table
+
+    path = Path(path)
+    try:
+        frame = read_table(path).frame
+    except InputError as exc:
+        raise CodebookError(f"codebook: {exc}") from None
+    columns = {c.lower(): c for c in frame.columns}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CodebookError(
+            f"{path}: codebook needs columns {', '.join(REQUIRED_COLUMNS)}; missing {', '.join(missing)} "
+            f"(found: {', '.join(frame.columns)})."
+        )
+    themes: list[Theme] = []
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        values = dict(zip(frame.columns, row))
+        slug = str(values[columns["slug"]]).strip()
+        name = str(values[columns["name"]]).strip()
+        description = str(values[columns["description"]]).strip()
+        if not slug and not name:
+            continue
+        if not _SLUG.match(slug):
+            raise CodebookError(
+                f"{path}, row {i}: slug {slug!r} must be lower-case letters, digits and _ (e.g. gedeelde_visie)."
+            )
+        if not name:
+            raise CodebookError(f"{path}, row {i}: theme {slug!r} has no name.")
+        themes.append(Theme(slug=slug, name=name, description=description))
+    if not themes:
+        raise CodebookError(f"{path}: the codebook has no themes.")
+    for attr in ("slug", "name"):
+        seen: set[str] = set()
+        for theme in themes:
+            key = _key(getattr(theme, attr))
+            if key in seen:
+                raise CodebookError(f"{path}: {attr} {getattr(theme, attr)!r} appears twice; each theme needs its own.")
+            seen.add(key)
+    return Codebook(themes=tuple(themes))

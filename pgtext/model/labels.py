@@ -1,0 +1,188 @@
+"""Hand-labelled training files: read, check against the codebook, turn into a label matrix.
+
+Two layouts are accepted: a ``themes`` column (slugs or names joined by ``;``,
+empty = no theme), or one 0/1 column per theme. Row numbers in messages are
+spreadsheet rows (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pgtext.errors import LabelsError
+from pgtext.files.tables import read_table
+from pgtext.model.codebook import Codebook
+
+TEXT_COLUMN = "text"
+THEMES_COLUMN = "themes"
+#: A pgtext label output can stand in for a labels file (e.g. as the second coder in agreement).
+PREDICTED_COLUMN = "predicted_themes"
+THEME_SEPARATOR = ";"
+_TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x"}
+_FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", ""}
+_MAX_LISTED = 5
+
+
+@dataclass
+class LabelledSet:
+    """Texts with a 0/1 matrix of themes (columns in codebook order)."""
+
+    texts: list[str]
+    y: np.ndarray
+    codebook: Codebook
+    origins: list[str]  # "file, row N" per text
+    files: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {slug: int(n) for slug, n in zip(self.codebook.slugs, self.y.sum(axis=0))}
+
+
+def normalise_text(text: str) -> str:
+    """Key for "the same answer": case, surrounding and repeated whitespace ignored."""
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def format_themes(row: np.ndarray, slugs: list[str]) -> str:
+    return THEME_SEPARATOR.join(s for s, on in zip(slugs, row) if on)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_labels(
+    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str = TEXT_COLUMN
+) -> LabelledSet:
+    """Read one or more labelled files into one checked set.
+
+    Unknown themes and conflicting duplicates are errors (all offending rows named);
+    empty texts and exact duplicates are dropped with a warning.
+    """
+    texts: list[str] = []
+    rows: list[np.ndarray] = []
+    origins: list[str] = []
+    files: list[dict[str, object]] = []
+    warnings: list[str] = []
+    problems: list[str] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        frame = read_table(path, encoding=encoding).frame
+        columns = {c.casefold(): c for c in frame.columns}
+        if text_col.casefold() not in columns:
+            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {', '.join(frame.columns)}).")
+        parse = _themes_parser(path, frame.columns, columns, codebook)
+        empty: list[int] = []
+        for i, record in enumerate(frame.to_dict("records"), start=2):
+            text = str(record[columns[text_col.casefold()]])
+            if not text.strip():
+                empty.append(i)
+                continue
+            vector, errors = parse(record)
+            if errors:
+                problems.extend(f"{path.name}, row {i}: {e}" for e in errors)
+                continue
+            texts.append(text)
+            rows.append(vector)
+            origins.append(f"{path.name}, row {i}")
+        if empty:
+            warnings.append(f"{path.name}: skipped {len(empty)} rows with no text (rows {_list(empty)}).")
+        files.append({"name": path.name, "sha256": file_sha256(path), "rows": int(len(frame))})
+    if problems:
+        listed = "; ".join(problems[:_MAX_LISTED])
+        more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
+        raise LabelsError(f"{listed}{more}. Known themes: {', '.join(codebook.slugs)}.")
+    y = np.array(rows, dtype=np.int8).reshape(len(rows), len(codebook.themes))
+    texts, y, origins, dup_warnings = _deduplicate(texts, y, origins, codebook)
+    warnings.extend(dup_warnings)
+    if not texts:
+        raise LabelsError("no labelled answers found: every text cell is empty.")
+    return LabelledSet(texts=texts, y=y, codebook=codebook, origins=origins, files=files, warnings=warnings)
+
+
+def _themes_parser(path: Path, all_columns, columns: dict[str, str], codebook: Codebook):
+    """Return a function record -> (0/1 vector, errors) for whichever layout the file has."""
+    slugs = codebook.slugs
+    joined = next((columns[c] for c in (THEMES_COLUMN, PREDICTED_COLUMN) if c in columns), None)
+    if joined is not None:
+        column = joined
+
+        def parse_joined(record: dict) -> tuple[np.ndarray, list[str]]:
+            vector = np.zeros(len(slugs), dtype=np.int8)
+            errors = []
+            for token in str(record[column]).split(THEME_SEPARATOR):
+                if not token.strip():
+                    continue
+                slug = codebook.resolve(token)
+                if slug is None:
+                    hint = " (separate themes with ';')" if "," in token or "|" in token else ""
+                    errors.append(f"unknown theme {token.strip()!r}{hint}")
+                else:
+                    vector[slugs.index(slug)] = 1
+            return vector, errors
+
+        return parse_joined
+
+    theme_columns: dict[str, str] = {}
+    for col in all_columns:
+        slug = codebook.resolve(col)
+        if slug:
+            theme_columns[slug] = col
+    if not theme_columns:
+        raise LabelsError(
+            f"{path}: needs a '{THEMES_COLUMN}' column (slugs joined by ';') or one 0/1 column per theme "
+            f"({', '.join(slugs)}); found: {', '.join(all_columns)}."
+        )
+    missing = [s for s in slugs if s not in theme_columns]
+    if missing:
+        raise LabelsError(f"{path}: 0/1 theme columns missing for {', '.join(missing)}.")
+
+    def parse_columns(record: dict) -> tuple[np.ndarray, list[str]]:
+        vector = np.zeros(len(slugs), dtype=np.int8)
+        errors = []
+        for k, slug in enumerate(slugs):
+            value = str(record[theme_columns[slug]]).strip().casefold()
+            if value in _TRUE:
+                vector[k] = 1
+            elif value not in _FALSE:
+                errors.append(f"column {theme_columns[slug]!r} holds {value!r}; use 0 or 1")
+        return vector, errors
+
+    return parse_columns
+
+
+def _deduplicate(texts, y, origins, codebook):
+    first_seen: dict[str, int] = {}
+    keep: list[int] = []
+    conflicts: list[str] = []
+    dropped: list[str] = []
+    for i, text in enumerate(texts):
+        key = normalise_text(text)
+        if key not in first_seen:
+            first_seen[key] = i
+            keep.append(i)
+            continue
+        j = first_seen[key]
+        if np.array_equal(y[i], y[j]):
+            dropped.append(origins[i])
+        else:
+            conflicts.append(
+                f"{origins[j]} ({format_themes(y[j], codebook.slugs) or 'no theme'}) vs "
+                f"{origins[i]} ({format_themes(y[i], codebook.slugs) or 'no theme'})"
+            )
+    if conflicts:
+        listed = "; ".join(conflicts[:_MAX_LISTED])
+        more = f" (and {len(conflicts) - _MAX_LISTED} more)" if len(conflicts) > _MAX_LISTED else ""
+        raise LabelsError(f"the same answer has different labels: {listed}{more}. Decide on one label and fix the other row.")
+    warnings = [f"dropped {len(dropped)} exact duplicate answers ({_list(dropped)})."] if dropped else []
+    return [texts[i] for i in keep], y[keep], [origins[i] for i in keep], warnings
+
+
+def _list(items: list) -> str:
+    shown = ", ".join(str(x) for x in items[:_MAX_LISTED])
+    return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")

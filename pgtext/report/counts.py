@@ -1,0 +1,288 @@
+"""Theme counts for report writers: per theme, subgroup and wave, with 95% intervals and quotes.
+
+Reads files written by ``pgtext label`` (wide: one answer column; long: ``row``,
+``question`` and ``text`` columns). A respondent *answered* when they gave a non-blank
+answer to a question in scope; shares are respondents with the theme over respondents
+who answered (the report's "n"). Theme names and order come from the model card.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pgtext.errors import InputError
+from pgtext.files.tables import read_table
+from pgtext.label.prediction import (
+    CONFIDENCE,
+    NEEDS_REVIEW,
+    PREDICTED,
+    QUESTION,
+    ROW,
+    SCORE_PREFIX,
+    TEXT,
+    resolve_column,
+    resolve_text_columns,
+)
+from pgtext.model.codebook import Codebook
+from pgtext.model.labels import THEME_SEPARATOR
+from pgtext.report.quotes import pick_quotes, text_vectors
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+MIN_N = 30  # below this many respondents a share is flagged as indicative only
+QUOTES = 3
+ALL = "all"
+BLANK_GROUP = "(blank)"
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for k successes out of n (no continuity correction)."""
+    if n <= 0:
+        return math.nan, math.nan
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference_interval(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> tuple[float, float, float]:
+    """p1 - p2 with Newcombe's hybrid Wilson score interval (his method 10), for independent samples."""
+    if n1 <= 0 or n2 <= 0:
+        return math.nan, math.nan, math.nan
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, z)
+    l2, u2 = wilson_interval(k2, n2, z)
+    d = p1 - p2
+    return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+@dataclass
+class ReportResult:
+    """``table``: one tidy row per wave x group x theme; ``quotes``: example answers per theme."""
+
+    table: pd.DataFrame
+    quotes: pd.DataFrame
+    totals: pd.DataFrame
+    codebook: Codebook
+    waves: list[str]
+    questions: list[str]
+    all_questions: list[str]
+    by: str | None
+    min_n: int
+    quote_count: int = QUOTES
+    sources: list[str] = field(default_factory=list)
+
+
+def wave_names(paths: list[Path]) -> list[str]:
+    """Short wave names from file names: tokens shared by all names are dropped (2025-long -> 2025)."""
+    stems = [re.split(r"[-_. ]+", p.stem) for p in paths]
+    if len(stems) > 1:
+        while all(len(s) > 1 for s in stems) and len({s[0] for s in stems}) == 1:
+            stems = [s[1:] for s in stems]
+        while all(len(s) > 1 for s in stems) and len({s[-1] for s in stems}) == 1:
+            stems = [s[:-1] for s in stems]
+    names = ["-".join(s) for s in stems]
+    return names if len(set(names)) == len(names) else [p.stem if i == 0 else f"{p.stem} ({i + 1})" for i, p in enumerate(paths)]
+
+
+def load_answers(
+    paths: list[str | Path],
+    codebook: Codebook,
+    wave_col: str | None = None,
+    by: str | None = None,
+    text_col: str | None = None,
+    encoding: str | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per non-blank answer: wave, respondent, question, text, group, confident, has:/score: per theme.
+
+    Several files are waves in the order given; ``wave_col`` names waves inside the files instead.
+    """
+    paths = [Path(p) for p in paths]
+    names = wave_names(paths)
+    parts = []
+    for path, name in zip(paths, names):
+        frame = read_table(path, encoding=encoding).frame
+        parts.append(_answers_of(frame, str(path), name, codebook, wave_col, by, text_col))
+    answers = pd.concat(parts, ignore_index=True)
+    if answers.empty:
+        raise InputError(f"{', '.join(map(str, paths))}: no answers found (every answer cell is blank).")
+    if wave_col:
+        waves = sorted(answers["wave"].unique(), key=_natural_key)
+    else:
+        waves = [n for n in names if n in set(answers["wave"])]
+    return answers, waves
+
+
+def question_order(answers: pd.DataFrame) -> list[str]:
+    """Questions in survey order: long files list each respondent's answers in --text-col order."""
+    from graphlib import CycleError, TopologicalSorter
+
+    first_seen = list(dict.fromkeys(answers["question"]))
+    graph: dict[str, set[str]] = {q: set() for q in first_seen}
+    for _, sub in answers.groupby(["wave", "respondent"], sort=False):
+        asked = list(sub["question"])
+        for before, after in zip(asked, asked[1:]):
+            graph[after].add(before)
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError:
+        return first_seen
+    order: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=first_seen.index)
+        order.extend(ready)
+        sorter.done(*ready)
+    return order
+
+
+def _natural_key(value: str) -> list:
+    return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", str(value))]
+
+
+def _answers_of(
+    frame: pd.DataFrame,
+    source: str,
+    wave: str,
+    codebook: Codebook,
+    wave_col: str | None,
+    by: str | None,
+    text_col: str | None,
+) -> pd.DataFrame:
+    columns = [str(c) for c in frame.columns]
+    slugs = codebook.slugs
+    needed = [PREDICTED, CONFIDENCE, NEEDS_REVIEW]
+    if not set(needed) <= set(columns):
+        raise InputError(f"{source}: not a 'pgtext label' output (no {', '.join(needed)} columns); label it first.")
+    scored = [c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)]
+    if scored != slugs:
+        raise InputError(
+            f"{source}: labelled with themes {', '.join(scored) or '(none)'}, but the model's codebook has "
+            f"{', '.join(slugs)}; give the --model that labelled this file."
+        )
+    long = {ROW, QUESTION, TEXT} <= set(columns)
+    if long:
+        texts, questions, respondents = frame[TEXT], frame[QUESTION], frame[ROW]
+    else:
+        column = resolve_text_columns(frame, [text_col] if text_col else [], source)[0]
+        texts, questions = frame[column], pd.Series(column, index=frame.index)
+        respondents = pd.Series(frame.index + 2, index=frame.index)  # spreadsheet row
+    out = pd.DataFrame({
+        "wave": frame[resolve_column(columns, wave_col, source, "--wave-col")].astype(str).str.strip() if wave_col else wave,
+        "respondent": respondents.astype(str),
+        "question": questions.astype(str),
+        "text": texts.astype(str),
+    })
+    out["group"] = frame[resolve_column(columns, by, source, "--by")].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
+    out["confident"] = frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "false"
+    chosen = frame[PREDICTED].astype(str).map(lambda s: {t.strip() for t in s.split(THEME_SEPARATOR) if t.strip()})
+    unknown = set().union(*chosen) - set(slugs) if len(chosen) else set()
+    if unknown:
+        raise InputError(f"{source}: predicted_themes holds {', '.join(sorted(unknown))}, not in the model's codebook.")
+    for slug in slugs:
+        out[f"has:{slug}"] = chosen.map(lambda s, slug=slug: slug in s)
+        out[f"score:{slug}"] = pd.to_numeric(frame[SCORE_PREFIX + slug], errors="coerce")
+    return out[out["text"].str.strip() != ""].reset_index(drop=True)
+
+
+def theme_counts(answers: pd.DataFrame, codebook: Codebook, waves: list[str], by: str | None, min_n: int = MIN_N) -> pd.DataFrame:
+    """The tidy count table: overall rows first, then one block per group (largest first)."""
+    groups = [ALL]
+    if by:
+        sizes = answers.groupby("group")["respondent"].nunique()
+        groups += sorted(sizes.index, key=lambda g: (g == BLANK_GROUP, -sizes[g], _natural_key(g)))
+    rows = []
+    for group in groups:
+        for wave in waves:
+            sub = answers[answers["wave"] == wave]
+            if group != ALL:
+                sub = sub[sub["group"] == group]
+            n = sub["respondent"].nunique()
+            for theme in codebook.themes:
+                has = sub[f"has:{theme.slug}"]
+                k = sub.loc[has, "respondent"].nunique()
+                confident = sub.loc[has & sub["confident"], "respondent"].nunique()
+                low, high = wilson_interval(k, n)
+                rows.append({
+                    "wave": wave, "by": by or "", "group": group, "theme": theme.slug, "theme_name": theme.name,
+                    "n": n, "answers": int(has.sum()), "respondents": k, "share": k / n if n else math.nan,
+                    "ci_low": low, "ci_high": high, "respondents_confident": confident,
+                    "respondents_review": k - confident, "small_n": n < min_n,
+                })
+    table = pd.DataFrame(rows)
+    table[["change", "change_low", "change_high"]] = math.nan
+    for i, wave in enumerate(waves[1:], start=1):
+        now = table.index[table["wave"] == wave]
+        before = table.index[table["wave"] == waves[i - 1]]
+        for a, b in zip(now, before):  # same group and theme order within each wave
+            d = difference_interval(table.at[a, "respondents"], table.at[a, "n"], table.at[b, "respondents"], table.at[b, "n"])
+            table.loc[a, ["change", "change_low", "change_high"]] = d
+    return table
+
+
+def theme_quotes(answers: pd.DataFrame, codebook: Codebook, wave: str, k: int, mask: bool = True) -> pd.DataFrame:
+    """Up to k quotes per theme from one wave: confident answers, representative, no near-copies."""
+    sub = answers[answers["wave"] == wave].reset_index(drop=True)
+    vectors = text_vectors(sub["text"].tolist())
+    rows = []
+    for theme in codebook.themes:
+        pool = sub.index[sub[f"has:{theme.slug}"] & sub["confident"]].to_numpy()
+        picked = pick_quotes(sub.loc[pool, "text"].tolist(), k, vectors[pool] if len(pool) else None, mask=mask)
+        for rank, (i, quote) in enumerate(picked, start=1):
+            row = sub.loc[pool[i]]
+            rows.append({
+                "theme": theme.slug, "theme_name": theme.name, "rank": rank, "wave": wave,
+                "respondent": row["respondent"], "question": row["question"],
+                "score": round(float(row[f"score:{theme.slug}"]), 4), "quote": quote,
+            })
+    return pd.DataFrame(rows, columns=["theme", "theme_name", "rank", "wave", "respondent", "question", "score", "quote"])
+
+
+def wave_totals(answers: pd.DataFrame, codebook: Codebook, waves: list[str]) -> pd.DataFrame:
+    has_any = np.zeros(len(answers), dtype=bool)
+    for slug in codebook.slugs:
+        has_any |= answers[f"has:{slug}"].to_numpy()
+    frame = answers.assign(no_theme=~has_any, flagged=~answers["confident"])
+    rows = []
+    for wave in waves:
+        sub = frame[frame["wave"] == wave]
+        rows.append({
+            "wave": wave, "respondents": sub["respondent"].nunique(), "answers": len(sub),
+            "answers_review": int(sub["flagged"].sum()), "answers_no_theme": int(sub["no_theme"].sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def build_report(
+    paths: list[str | Path],
+    codebook: Codebook,
+    by: str | None = None,
+    wave_col: str | None = None,
+    questions: list[str] | None = None,
+    text_col: str | None = None,
+    quotes: int = QUOTES,
+    mask: bool = True,
+    min_n: int = MIN_N,
+    encoding: str | None = None,
+) -> ReportResult:
+    """Read labelled files and count themes per wave (and group), with quotes from the last wave."""
+    answers, waves = load_answers(paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding)
+    all_questions = question_order(answers)
+    if questions:
+        chosen = [resolve_column(all_questions, q, ", ".join(map(str, paths)), "--question") for q in questions]
+        answers = answers[answers["question"].isin(chosen)]
+    else:
+        chosen = all_questions
+    return ReportResult(
+        table=theme_counts(answers, codebook, waves, by, min_n),
+        quotes=theme_quotes(answers, codebook, waves[-1], quotes, mask),
+        totals=wave_totals(answers, codebook, waves),
+        codebook=codebook, waves=waves, questions=chosen, all_questions=all_questions,
+        by=by, min_n=min_n, quote_count=quotes, sources=[str(p) for p in paths],
+    )

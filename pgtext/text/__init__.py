@@ -1,0 +1,1 @@
+"""Plain text helpers every stage uses: masking personal data, near-duplicate similarity."""
