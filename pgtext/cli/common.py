@@ -54,6 +54,14 @@ def open_cache(cache_dir: str | None, no_cache: bool):
     return None if no_cache else EmbeddingCache(config.cache_dir(cache_dir))
 
 
+def embedder_for(name: str, backend: str | None, cache_dir: str | None, card: dict | None = None):
+    """The embedder a command runs, for every command alike: backend flag > $PGTEXT_BACKEND > the card's > default."""
+    from pgtext.embed import get_embedder
+
+    card_backend = (card or {}).get("backend")
+    return get_embedder(name, config.backend(backend, card_backend), cache_dir)
+
+
 def warn(message: str) -> None:
     click.echo(f"Warning: {message}", err=True)
 

@@ -11,6 +11,7 @@ from pgtext.cli.common import (
     ProgressBar,
     backend_option,
     cache_dir_option,
+    embedder_for,
     encoding_option,
     no_cache_option,
     note,
@@ -50,7 +51,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
       pgtext label export.xlsx --sheet Resultaten --text-col toelichting_regio \\
           --text-col suggesties --id-col respondent_id -o out/long.csv
     """
-    from pgtext.embed import backend_entry, get_embedder
+    from pgtext.embed import backend_entry
     from pgtext.files.tables import check_output_path
     from pgtext.label.prediction import check_compatible
     from pgtext.label.streaming import label_file
@@ -60,8 +61,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
     source = Path(input_path)
     target = check_output_path(output, [source], force)
     model = load_model(config.model_dir(model_dir))
-    backend = config.backend(backend, model.embedder.get("backend"))
-    embedder_obj = get_embedder(embedder or model.embedder["name"], backend, cache_dir)
+    embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj, load_codebook(codebook) if codebook else None)
     bar = ProgressBar("Labelling", quiet)
     try:

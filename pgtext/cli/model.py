@@ -13,6 +13,7 @@ from pgtext.cli.common import (
     cache_dir_option,
     check_outputs,
     codebook_beside,
+    embedder_for,
     encoding_option,
     no_cache_option,
     open_cache,
@@ -73,7 +74,6 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
       pgtext train labels/twente.csv reviewed-2026.xlsx --model models/mine --force
       pgtext train labels/twente.csv --model models/multi --embedder path/to/multilingual-model
     """
-    from pgtext.embed import get_embedder
     from pgtext.model.codebook import load_codebook
     from pgtext.model.store import save_model
     from pgtext.model.training import train_model
@@ -86,7 +86,7 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
     bar = ProgressBar("Embedding", quiet)
     try:
         result = train_model(
-            list(labels), book, get_embedder(embedder, config.backend(backend), cache_dir), features=features, folds=folds,
+            list(labels), book, embedder_for(embedder, backend, cache_dir), features=features, folds=folds,
             cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
             target_precision=target_precision,
         )
@@ -129,11 +129,12 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png).")
 @click.option("--force", is_flag=True, help="Replace existing --json/--output/--plot files.")
+@backend_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, encoding, cache_dir, no_cache, quiet) -> None:
+def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
     """Score a model against hand-labelled GOLD answers (same format as training labels).
 
     Prints precision, recall, F1 and support per theme, micro and macro F1, exact-set
@@ -146,7 +147,6 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, enc
       pgtext evaluate reviewed-2026.csv --model models/twente
       pgtext evaluate reviewed-2026.csv --json out/eval.json --output out/eval.xlsx --plot out/eval.png
     """
-    from pgtext.embed import get_embedder
     from pgtext.model.store import load_model
     from pgtext.review.assess import evaluate_model
 
@@ -158,7 +158,7 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, enc
     bar = ProgressBar("Embedding", quiet)
     try:
         report = evaluate_model(
-            sources, model, get_embedder(model.embedder["name"]), cache=open_cache(cache_dir, no_cache),
+            sources, model, embedder_for(model.embedder["name"], backend, cache_dir, model.embedder), cache=open_cache(cache_dir, no_cache),
             progress=bar, encoding=encoding, text_col=text_col,
         )
     finally:

@@ -9,7 +9,9 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
+    backend_option,
     cache_dir_option,
+    embedder_for,
     encoding_option,
     no_cache_option,
     open_cache,
@@ -107,11 +109,12 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
 @click.option("--embedder", help="Group with this embedder instead of the model's.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@backend_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
     """Find candidate new themes: groups of answers the codebook does not cover.
 
     Takes the answers of the last wave in LABELLED that no theme covers confidently,
@@ -125,7 +128,6 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.md
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.csv --force
     """
-    from pgtext.embed import get_embedder
     from pgtext.files.documents import (
         DOCUMENT_SUFFIXES,
         check_target,
@@ -150,7 +152,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     bar = ProgressBar("Embedding", quiet)
     try:
         result = find_new_themes(
-            sources, book, get_embedder(embedder or card["embedder"]["name"]), cache=open_cache(cache_dir, no_cache),
+            sources, book, embedder_for(embedder or card["embedder"]["name"], backend, cache_dir, card["embedder"]),
+            cache=open_cache(cache_dir, no_cache),
             include_all=include_all, mask=not no_mask, wave_col=wave_col, text_col=text_col, encoding=encoding,
             progress=bar, **given,
         )

@@ -9,8 +9,10 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
+    backend_option,
     cache_dir_option,
     codebook_beside,
+    embedder_for,
     encoding_option,
     no_cache_option,
     note,
@@ -165,11 +167,12 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encodin
 @click.option("--sheet", help="XLSX sheet name [default: the first].")
 @click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@backend_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, encoding, cache_dir, no_cache, quiet) -> None:
+def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
     """Pick the unlabelled answers whose labels would most improve the model.
 
     The ones the model is least sure of, kept diverse so the picks are not near-copies
@@ -183,7 +186,6 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
       pgtext suggest export.xlsx --text-col suggesties --text-col toelichting_regio \\
           --labels labels/twente.csv -n 50 -o out/next.xlsx
     """
-    from pgtext.embed import get_embedder
     from pgtext.files.tables import check_output_path, read_table
     from pgtext.label.prediction import check_compatible
     from pgtext.model.labels import load_labels
@@ -194,7 +196,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     source = Path(input_path)
     target = check_output_path(output, [source, *map(Path, labels_paths)], force)
     model = load_model(config.model_dir(model_dir))
-    embedder_obj = get_embedder(embedder or model.embedder["name"])
+    embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj)
     known = load_labels(list(labels_paths), model.codebook, encoding=encoding).texts if labels_paths else []
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
@@ -233,11 +235,12 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
 @click.option("--min-strength", default=config.SUSPECT_STRENGTH, show_default=True, type=click.FloatRange(0.0, 1.0), help="List a label when the model's score is at least this far from it (and on the other side of the threshold).")
 @click.option("--limit", "-n", type=click.IntRange(1), help="At most this many rows [default: all suspects].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@backend_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, encoding, cache_dir, no_cache, quiet) -> None:
+def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
     """Find likely labelling mistakes in a training file.
 
     Lists answers whose cross-validated prediction (from a model that did not see
@@ -250,7 +253,6 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
       pgtext check-labels labels/twente.csv -o out/check.xlsx
       pgtext check-labels labels/twente.csv -o out/check.xlsx --min-strength 0.8 -n 40
     """
-    from pgtext.embed import get_embedder
     from pgtext.files.tables import check_output_path
     from pgtext.model.codebook import load_codebook
     from pgtext.model.labels import load_labels
@@ -266,7 +268,7 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     bar = ProgressBar("Embedding", quiet)
     try:
         result = find_suspects(
-            labelled, get_embedder(embedder), features=features, folds=folds, min_strength=min_strength,
+            labelled, embedder_for(embedder, backend, cache_dir), features=features, folds=folds, min_strength=min_strength,
             limit=limit, cache=open_cache(cache_dir, no_cache), progress=bar,
         )
     finally:
