@@ -126,3 +126,25 @@ def test_shipped_twente_codebook_loads():
 
     book = load_codebook(config.DEFAULT_CODEBOOK)
     assert book.slugs[:4] == ["gedeelde_visie", "netwerk", "praktische_implementatie", "lobby"]
+
+
+def test_theme_cell_round_trips_in_codebook_order():
+    """The `;` theme cell has one reader and one writer (Codebook.parse_themes / format_themes)."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pgtext.model.codebook import Codebook
+
+    book = Codebook.from_slugs(["wonen", "vervoer", "eenzaamheid"])
+
+    @given(st.lists(st.integers(0, 1), min_size=3, max_size=3))
+    def round_trip(vector):
+        cell = book.format_themes(vector)
+        assert book.parse_themes(cell) == (vector, [])
+        assert book.parse_themes(f" {cell.upper()} ;;") == (vector, [])  # spaces, case, empty tokens
+
+    round_trip()
+    assert book.parse_themes("vervoer;wonen") == ([1, 1, 0], [])
+    assert book.format_themes([1, 1, 0]) == "wonen;vervoer"
+    assert book.parse_themes("wonen, vervoer") == ([0, 0, 0], ["wonen, vervoer"])
+    assert book.parse_themes(None) == ([0, 0, 0], [])

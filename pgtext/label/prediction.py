@@ -12,7 +12,6 @@ from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError, ModelError
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
-from pgtext.model.labels import THEME_SEPARATOR
 from pgtext.model.store import ThemeModel
 
 PREDICTED = "predicted_themes"
@@ -135,9 +134,7 @@ def label_frame(
     scores, predicted, confidence, needs_review = score_texts(model, embedder, texts, cache, progress)
 
     out[PREDICTED] = ""
-    out.loc[filled, PREDICTED] = [
-        THEME_SEPARATOR.join(t for t, on in zip(model.themes, row) if on) for row in predicted
-    ]
+    out.loc[filled, PREDICTED] = [model.codebook.format_themes(row) for row in predicted]
     for k, theme in enumerate(model.themes):
         column = np.full(len(out), np.nan)
         column[filled.to_numpy()] = np.round(scores[:, k], 4)

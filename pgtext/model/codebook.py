@@ -11,6 +11,8 @@ from pathlib import Path
 from pgtext.errors import CodebookError, InputError
 
 REQUIRED_COLUMNS = ("slug", "name", "description")
+#: The theme cell of labels files and of `pgtext label` output: slugs joined by this, in codebook order.
+THEME_SEPARATOR = ";"
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -43,6 +45,31 @@ class Codebook:
             if key in (_key(theme.slug), _key(theme.name)):
                 return theme.slug
         return None
+
+    def parse_themes(self, cell: object) -> tuple[list[int], list[str]]:
+        """A theme cell ("netwerk;lobby", names or slugs in any case) as a 0/1 list in codebook order,
+        plus the tokens that name no theme. The one reader of the ``;`` theme-cell format."""
+        vector = [0] * len(self.themes)
+        unknown: list[str] = []
+        slugs = self.slugs
+        for token in ("" if cell is None else str(cell)).split(THEME_SEPARATOR):
+            if not token.strip():
+                continue
+            slug = self.resolve(token)
+            if slug is None:
+                unknown.append(token.strip())
+            else:
+                vector[slugs.index(slug)] = 1
+        return vector, unknown
+
+    def format_themes(self, vector) -> str:
+        """A 0/1 vector in codebook order as a theme cell: slugs joined by ``;``. The one writer of that format."""
+        return THEME_SEPARATOR.join(s for s, on in zip(self.slugs, vector) if on)
+
+    @classmethod
+    def from_slugs(cls, slugs: list[str]) -> Codebook:
+        """A codebook that knows only the slugs (enough to read and write theme cells)."""
+        return cls(tuple(Theme(slug, slug, "") for slug in slugs))
 
     def to_list(self) -> list[dict[str, str]]:
         return [asdict(t) for t in self.themes]

@@ -16,13 +16,12 @@ import numpy as np
 
 from pgtext.errors import LabelsError
 from pgtext.files.tables import read_table
-from pgtext.model.codebook import Codebook
+from pgtext.model.codebook import THEME_SEPARATOR, Codebook
 
 TEXT_COLUMN = "text"
 THEMES_COLUMN = "themes"
 #: A pgtext label output can stand in for a labels file (e.g. as the second coder in agreement).
 PREDICTED_COLUMN = "predicted_themes"
-THEME_SEPARATOR = ";"
 _TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x"}
 _FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", ""}
 _MAX_LISTED = 5
@@ -49,7 +48,8 @@ def normalise_text(text: str) -> str:
 
 
 def format_themes(row: np.ndarray, slugs: list[str]) -> str:
-    return THEME_SEPARATOR.join(s for s, on in zip(slugs, row) if on)
+    """A 0/1 row as a theme cell (see Codebook.format_themes, the format's home)."""
+    return Codebook.from_slugs(slugs).format_themes(row)
 
 
 def file_sha256(path: Path) -> str:
@@ -113,18 +113,12 @@ def _themes_parser(path: Path, all_columns, columns: dict[str, str], codebook: C
         column = joined
 
         def parse_joined(record: dict) -> tuple[np.ndarray, list[str]]:
-            vector = np.zeros(len(slugs), dtype=np.int8)
-            errors = []
-            for token in str(record[column]).split(THEME_SEPARATOR):
-                if not token.strip():
-                    continue
-                slug = codebook.resolve(token)
-                if slug is None:
-                    hint = " (separate themes with ';')" if "," in token or "|" in token else ""
-                    errors.append(f"unknown theme {token.strip()!r}{hint}")
-                else:
-                    vector[slugs.index(slug)] = 1
-            return vector, errors
+            found, unknown = codebook.parse_themes(record[column])
+            errors = [
+                f"unknown theme {token!r}" + (f" (separate themes with '{THEME_SEPARATOR}')" if "," in token or "|" in token else "")
+                for token in unknown
+            ]
+            return np.asarray(found, dtype=np.int8), errors
 
         return parse_joined
 

@@ -30,7 +30,6 @@ from pgtext.label.prediction import (
     resolve_text_columns,
 )
 from pgtext.model.codebook import Codebook
-from pgtext.model.labels import THEME_SEPARATOR
 from pgtext.report.quotes import pick_quotes, text_vectors
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -181,10 +180,11 @@ def _answers_of(
     })
     out["group"] = frame[resolve_column(columns, by, source, "--by")].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
     out["confident"] = frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "false"
-    chosen = frame[PREDICTED].astype(str).map(lambda s: {t.strip() for t in s.split(THEME_SEPARATOR) if t.strip()})
-    unknown = set().union(*chosen) - set(slugs) if len(chosen) else set()
+    parsed = [codebook.parse_themes(cell) for cell in frame[PREDICTED].astype(str)]
+    unknown = {token for _, tokens in parsed for token in tokens}
     if unknown:
         raise InputError(f"{source}: predicted_themes holds {', '.join(sorted(unknown))}, not in the model's codebook.")
+    chosen = pd.Series([{s for s, on in zip(slugs, found) if on} for found, _ in parsed], index=frame.index, dtype=object)
     for slug in slugs:
         out[f"has:{slug}"] = chosen.map(lambda s, slug=slug: slug in s)
         out[f"score:{slug}"] = pd.to_numeric(frame[SCORE_PREFIX + slug], errors="coerce")

@@ -26,7 +26,6 @@ from pgtext.errors import LabelsError
 from pgtext.files.tables import atomic_write, output_kind, read_table, write_table
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import (
-    THEME_SEPARATOR,
     file_sha256,
     format_themes,
     load_labels,
@@ -175,8 +174,7 @@ def _columns(frame: pd.DataFrame, path: Path) -> dict[str, str]:
 
 def _canonical(cell: object, codebook: Codebook) -> str:
     """A themes cell in codebook order and slug spelling (the file passed load_labels, so all resolve)."""
-    chosen = {codebook.resolve(t) for t in str(cell).split(THEME_SEPARATOR) if t.strip()}
-    return THEME_SEPARATOR.join(s for s in codebook.slugs if s in chosen)
+    return codebook.format_themes(codebook.parse_themes(cell)[0])
 
 
 def _new_id(decision: Decision, source: str, used: set[str]) -> str:

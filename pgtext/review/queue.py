@@ -23,7 +23,6 @@ from pgtext.label.prediction import (
     resolve_column,
 )
 from pgtext.model.codebook import Codebook
-from pgtext.model.labels import THEME_SEPARATOR
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
 
 INCLUDE = ("flagged", "audit", "all")
@@ -71,12 +70,10 @@ def read_scored(
     flagged = scored & (frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "true").to_numpy()
     prefill = np.zeros((n, len(slugs)), dtype=np.int8)
     for i, cell in enumerate(frame[PREDICTED].astype(str)):
-        for token in cell.split(THEME_SEPARATOR):
-            if token.strip():
-                slug = codebook.resolve(token)
-                if slug is None:
-                    raise InputError(f"{source}, row {i + 2}: predicted theme {token.strip()!r} is not in the codebook.")
-                prefill[i, slugs.index(slug)] = 1
+        found, unknown = codebook.parse_themes(cell)
+        if unknown:
+            raise InputError(f"{source}, row {i + 2}: predicted theme {unknown[0]!r} is not in the codebook.")
+        prefill[i] = found
     scores = np.column_stack(
         [pd.to_numeric(frame[SCORE_PREFIX + s].astype(str), errors="coerce").fillna(0.0).to_numpy() for s in slugs]
     )

@@ -30,7 +30,7 @@ from pgtext.files.tables import (
 )
 from pgtext.label.prediction import CONFIDENCE, SCORE_PREFIX
 from pgtext.model.codebook import Codebook
-from pgtext.model.labels import THEME_SEPARATOR, format_themes, normalise_text
+from pgtext.model.labels import format_themes, normalise_text
 from pgtext.text.similarity import group_near_copies
 
 ITEM = "item"
@@ -332,15 +332,7 @@ def _theme_columns(frame: pd.DataFrame, codebook: Codebook, name: str) -> dict[s
 
 
 def _parse_themes(cell: str, codebook: Codebook) -> tuple[tuple[int, ...], list[str]]:
-    vector = [0] * len(codebook.slugs)
-    unknown = []
-    for token in cell.split(THEME_SEPARATOR):
-        if token.strip():
-            slug = codebook.resolve(token)
-            if slug is None:
-                unknown.append(token.strip())
-            else:
-                vector[codebook.slugs.index(slug)] = 1
+    vector, unknown = codebook.parse_themes(cell)
     return tuple(vector), unknown
 
 
