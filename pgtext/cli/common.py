@@ -42,6 +42,12 @@ class ProgressBar:
             status = f"{rate:,.0f} {self.unit}/s, {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d} left"
         self.bar.update(advance, status)
 
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)

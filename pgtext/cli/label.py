@@ -63,14 +63,11 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
     model = load_model(config.model_dir(model_dir))
     embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj, load_codebook(codebook) if codebook else None)
-    bar = ProgressBar("Labelling", quiet)
-    try:
+    with ProgressBar("Labelling", quiet) as bar:
         s = label_file(
             source, target, model, embedder_obj, list(text_cols), id_col=id_col, encoding=encoding,
             delimiter=delimiter, sheet=sheet, cache=open_cache(cache_dir, no_cache), progress=bar if bar.enabled else None,
         )
-    finally:
-        bar.close()
     for line in s.notes:
         note(line)
     if s.replaced_columns:

@@ -36,11 +36,11 @@ def themes(codebook: str | None, model_dir: str | None) -> None:
       pgtext themes --codebook other-survey/codebook.csv
       pgtext themes --model models/twente
     """
-    from pgtext.model.codebook import Codebook, load_codebook
-    from pgtext.model.store import read_card
+    from pgtext.model.codebook import load_codebook
+    from pgtext.model.store import codebook_from_card, read_card
 
     if model_dir:
-        book = Codebook.from_list(read_card(model_dir)["codebook"]["themes"])
+        book = codebook_from_card(read_card(model_dir))
     else:
         book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
     for theme in book.themes:
@@ -83,15 +83,12 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
         raise click.ClickException(f"{target}: already exists and is not empty; choose another --model or add --force.")
     book_path = Path(codebook) if codebook else codebook_beside(Path(labels[0]))
     book = load_codebook(book_path)
-    bar = ProgressBar("Embedding", quiet)
-    try:
+    with ProgressBar("Embedding", quiet) as bar:
         result = train_model(
             list(labels), book, embedder_for(embedder, backend, cache_dir), features=features, folds=folds,
             cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
             target_precision=target_precision,
         )
-    finally:
-        bar.close()
     for warning in result.labelled.warnings:
         warn(warning)
     save_model(result.model, target, force=force)
@@ -155,14 +152,11 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
     if plot_path and Path(plot_path).exists() and not force:
         raise click.ClickException(f"{plot_path}: already exists; choose another name or add --force.")
     model = load_model(config.model_dir(model_dir))
-    bar = ProgressBar("Embedding", quiet)
-    try:
+    with ProgressBar("Embedding", quiet) as bar:
         report = evaluate_model(
             sources, model, embedder_for(model.embedder["name"], backend, cache_dir, model.embedder), cache=open_cache(cache_dir, no_cache),
             progress=bar, encoding=encoding, text_col=text_col,
         )
-    finally:
-        bar.close()
     for warning in report.warnings:
         warn(warning)
     click.echo(f"Evaluated on {report.metrics['n']} gold answers.")

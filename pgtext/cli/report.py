@@ -56,8 +56,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
         write_sheets,
         write_text,
     )
-    from pgtext.model.codebook import Codebook
-    from pgtext.model.store import read_card
+    from pgtext.model.store import codebook_from_card, read_card
     from pgtext.report.charts import theme_share_chart
     from pgtext.report.counts import build_report
     from pgtext.report.render import (
@@ -72,7 +71,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     sources = [Path(p) for p in labelled]
     target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
     chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
-    book = Codebook.from_list(read_card(config.model_dir(model_dir))["codebook"]["themes"])
+    book = codebook_from_card(read_card(config.model_dir(model_dir)))
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
@@ -135,8 +134,7 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
         write_sheets,
         write_text,
     )
-    from pgtext.model.codebook import Codebook
-    from pgtext.model.store import read_card
+    from pgtext.model.store import codebook_from_card, read_card
     from pgtext.report.discovery import discover as find_new_themes
     from pgtext.report.discovery_render import (
         discovery_frame,
@@ -147,18 +145,15 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     sources = [Path(p) for p in labelled]
     target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
     card = read_card(config.model_dir(model_dir))
-    book = Codebook.from_list(card["codebook"]["themes"])
+    book = codebook_from_card(card)
     given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
-    bar = ProgressBar("Embedding", quiet)
-    try:
+    with ProgressBar("Embedding", quiet) as bar:
         result = find_new_themes(
             sources, book, embedder_for(embedder or card["embedder"]["name"], backend, cache_dir, card["embedder"]),
             cache=open_cache(cache_dir, no_cache),
             include_all=include_all, mask=not no_mask, wave_col=wave_col, text_col=text_col, encoding=encoding,
             progress=bar, **given,
         )
-    finally:
-        bar.close()
     click.echo(discovery_text(result))
     if target:
         kind = DOCUMENT_SUFFIXES[target.suffix.lower()]

@@ -204,14 +204,11 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
         note(line)
     if table.frame.empty:
         raise click.ClickException(f"{source}: has a header but no rows; nothing to suggest.")
-    bar = ProgressBar("Scoring", quiet)
-    try:
+    with ProgressBar("Scoring", quiet) as bar:
         result = suggest_frame(
             table.frame, model, embedder_obj, list(text_cols), n=count, id_col=id_col, labelled_texts=known,
             diversity=diversity, cache=open_cache(cache_dir, no_cache), progress=bar, source=str(source),
         )
-    finally:
-        bar.close()
     s = result.summary
     click.echo(
         f"{s.answers} answers; skipped {s.non_answers} non-answers, {s.already_labelled} already labelled, "
@@ -265,14 +262,11 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     labelled = load_labels([source], book, encoding=encoding)
     for warning in labelled.warnings:
         warn(warning)
-    bar = ProgressBar("Embedding", quiet)
-    try:
+    with ProgressBar("Embedding", quiet) as bar:
         result = find_suspects(
             labelled, embedder_for(embedder, backend, cache_dir), features=features, folds=folds, min_strength=min_strength,
             limit=limit, cache=open_cache(cache_dir, no_cache), progress=bar,
         )
-    finally:
-        bar.close()
     s = result.summary
     click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
     click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")

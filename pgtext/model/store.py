@@ -82,7 +82,7 @@ class ThemeModel:
 
     @property
     def codebook(self) -> Codebook:
-        return Codebook.from_list(self.card["codebook"]["themes"])
+        return codebook_from_card(self.card)
 
     @property
     def themes(self) -> list[str]:
@@ -204,3 +204,8 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def codebook_from_card(card: dict) -> Codebook:
+    """The codebook a model was trained with, in its score-column order, as its card records it."""
+    return Codebook.from_list(card["codebook"]["themes"])
