@@ -75,7 +75,11 @@ def _method(d: Discovery) -> str:
     )
     dropped = d.counts.get("examples_dropped", 0)
     if dropped:
-        text += f" {dropped} answer{'s were' if dropped != 1 else ' was'} not shown as an example because after masking they may still name a person."
+        several = dropped != 1
+        text += (
+            f" {dropped} answer{'s were' if several else ' was'} not shown as an example because after masking "
+            f"{'they' if several else 'it'} may still name a person."
+        )
     return text
 
 

@@ -44,6 +44,12 @@ _SURNAME_ENDINGS = (
     "ink", "huis", "huizen", "stra", "sma", "inga", "enga", "oglu", "oğlu", "ssen", "sen", "kamp", "horst",
     "veld", "hof", "beek", "stede", "kate", "man", "mans", "ing", "ers", "aoui", "ouchi", "ani", "ari",
 )
+#: Endings of Dutch adjectives and abstract or institutional nouns: a capitalised word with one is no name.
+_WORD_ENDINGS = (
+    "heid", "heden", "schap", "teit", "isme", "akkoord", "programma", "lijk", "lijke", "isch", "ische", "aal",
+    "ale", "ieve", "ief", "tie", "ties", "sie", "werk", "zorg", "raad", "fonds", "museum", "centrum", "school",
+    "festival", "beleid", "plan", "dienst", "diensten", "wet", "punt", "team", "groep",
+)
 _SENTENCE_END = re.compile(r"[.!?:;…\n•*|][\s\"'“”‘’(\[\-–—]*$")
 
 
@@ -113,6 +119,8 @@ def _role(token: _Token) -> str:
         return "tussen"
     if fold in lists["never"] or token.fold in lists["never"]:
         return "word"
+    if token.cap and fold not in lists["first"] and fold not in lists["surname"] and fold.endswith(_WORD_ENDINGS):
+        return "word"  # "Nationaal", "Kansengelijkheid", "Rijksmuseum": capitalised, but no name
     if token.cap:
         if fold in lists["first"]:
             return "afirst" if fold in lists["ambiguous"] else "first"
@@ -148,7 +156,7 @@ def find_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
         if tokens[i].fold in _TITLES | _CUES:
             j = _after_cue(tokens, roles, i)
             if j is not None:
-                end = _chain_end(text, tokens, roles, j, upper=True)
+                end = _chain_end(text, tokens, roles, j, upper=roles[j] != "lfirst")
                 if end is not None:
                     sure.append((tokens[j].start, tokens[end].end))
                     i = end + 1
@@ -223,9 +231,9 @@ def _judge(tokens: list[_Token], roles: list[str], chain: list[int]) -> tuple[st
     if "first" in kinds or "sur" in kinds:
         return "sure", first
     if "tussen" in kinds:
-        after = kinds[kinds.index("tussen") + 1 :]
-        if any(k in ("asur", "sur") for k in after):
-            return "sure", first
+        before, after = kinds[: kinds.index("tussen")], kinds[kinds.index("tussen") + 1 :]
+        if "sur" in after or ("asur" in after and "cap" not in before):
+            return "sure", first  # "de Jong", "Gerrit van Dijk"; not "Huis van de Wijk"
         particles = {tokens[k].fold for k in chain if roles[k] == "tussen"}
         if len(named) == 1 and not particles & _NAME_PARTICLES:
             return "no", first  # "de Rabobank", "in Hof": an article or preposition, not a name particle

@@ -99,7 +99,7 @@ def privacy_note(result: ReportResult) -> str:
         several = result.quotes_dropped != 1
         note += (
             f" {result.quotes_dropped} answer{'s' if several else ''} {'were' if several else 'was'} not quoted "
-            "because after masking they may still name a person."
+            f"because after masking {'they' if several else 'it'} may still name a person."
         )
     return note
 
