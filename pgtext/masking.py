@@ -73,19 +73,19 @@ _STREET_SUFFIX = (
     "erf|baan|wal|boulevard|allee|haven|brink|esch|horst|kamp|veld|zoom|akker|weide|oord|hoek"
 )
 _ADDRESS = re.compile(
-    rf"(?:(?:[A-Z][\w'’.-]*|van|de|der|den|het|'t|ter|ten)\s+){{0,3}}"
+    rf"(?:[A-Z][\w'’.-]*\s+(?:(?:van|de|der|den|het|'t|ter|ten)\s+)*){{0,3}}"
     rf"\b[A-Za-z][\w'’-]*?(?:{_STREET_SUFFIX})\s+(?!(?:19|20)\d\d\b){_HOUSE}{_UNITS}"
     rf"(?:,?\s+{_POSTCODE})?"
     rf"|(?<![\w])(?:{_POSTCODE}),?\s+(?:(?i:huisnummer|huisnr\.?|nr\.?)\s*)?{_HOUSE}{_UNITS}"
     rf"|(?<![\w])(?i:huisnummer)\s+\d{{1,4}}[a-zA-Z]?(?!\d)"
 )
 _MONTHS = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-    "jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    r"(?:jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)(?:\.|(?![\w]))"
 )
 _NUMERIC_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/\-]|\.\d)")
 _ISO_DATE = re.compile(r"(?<![\d/.\-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d/.\-])")
-_TEXT_DATE = re.compile(rf"(?<![\w])(\d{{1,2}})\s+({_MONTHS})\.?(?:\s+(\d{{4}}|'\d{{2}}))?(?![\w])", re.IGNORECASE)
+_TEXT_DATE = re.compile(rf"(?<![\w])(\d{{1,2}})\s+({_MONTHS})(?:\s+(\d{{4}}|'\d{{2}}))?(?![\w])", re.IGNORECASE)
 _BIRTH_CUE = re.compile(
     r"(?i:\b(?:geboren|geb\.|geboortedatum|geb\.?\s?datum|geboortejaar|verjaardag|jarig))"
     r"[\s:,]*(?:(?i:op|in|is|was|de|den|:)\s+){0,2}"

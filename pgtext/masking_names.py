@@ -231,9 +231,13 @@ def _judge(tokens: list[_Token], roles: list[str], chain: list[int]) -> tuple[st
     if "first" in kinds or "sur" in kinds:
         return "sure", first
     if "tussen" in kinds:
-        before, after = kinds[: kinds.index("tussen")], kinds[kinds.index("tussen") + 1 :]
-        if "sur" in after or ("asur" in after and "cap" not in before):
-            return "sure", first  # "de Jong", "Gerrit van Dijk"; not "Huis van de Wijk"
+        # The particles right before the last word, and what comes before them.
+        run = len(kinds) - 1
+        while run > 0 and kinds[run - 1] == "tussen":
+            run -= 1
+        before = [k for k in kinds[:run] if k != "tussen"]
+        if run < len(kinds) - 1 and (kinds[-1] == "sur" or (kinds[-1] == "asur" and "cap" not in before)):
+            return "sure", first  # "de Jong", "Gerrit van Dijk"; not "het Huis van de Wijk"
         particles = {tokens[k].fold for k in chain if roles[k] == "tussen"}
         if len(named) == 1 and not particles & _NAME_PARTICLES:
             return "no", first  # "de Rabobank", "in Hof": an article or preposition, not a name particle
