@@ -13,8 +13,10 @@ connected words ("Anna van der Berg", "J.H. Jansen-de Vries", "Mohamed El Amrani
 
 Words that are also ordinary words (``data/ambiguous_names.txt``: Roos, Ben, Bakker, Visser) count only
 next to other evidence; places, organisations and function words (``data/not_names.txt``,
-``data/dutch_stopwords.txt``) never do. Capitalised words mid-sentence that look like a name but lack
-the evidence are *unsure*: not masked, but ``masking.is_publishable`` says no to a text holding one.
+``data/dutch_stopwords.txt``) never do, nor do all-caps or mixed-case words (GGD, RvB, SamenTwente).
+Capitalised words mid-sentence that no list explains and that do not stand next to a listed place or
+organisation ("Stichting Present", "Hof van Twente") are *unsure*: not masked, but
+``masking.is_publishable`` says no to a text holding one, so it is not quoted.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from functools import lru_cache
 
 _TOKEN = re.compile(r"['’]t\b|[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TUSSEN = frozenset(
-    "van de der den het 't ’t ter ten te in op uit la le du da di von vd d' el al ait bou abou ibn ben".split()
+    "van de der den het 't ’t ter ten te in op uit la le du da di von vd d' el al ait bou abou ibn".split()
 )
 #: Particles that mark a name rather than an article or preposition ("van Heerde", not "de Rabobank").
 _NAME_PARTICLES = frozenset("van ter ten von vd d' el al ait bou abou ibn".split())
@@ -37,8 +39,10 @@ _TITLES = frozenset(
 )
 _CUES = frozenset(
     "bel bellen belt mail mailen mailt app appen appt contact contactpersoon collega collega's buurvrouw "
-    "buurman vraag via namens heet genaamd".split()
+    "buurman vraag via namens heet genaamd naam".split()
 )
+#: Greetings and sign-offs: a name may follow after a comma or on the next line ("Groeten, Thirza").
+_GREETINGS = frozenset("beste hallo hoi dag groeten groet groetjes mvg gr dank bedankt liefs".split())
 _FILLERS = frozenset("gerust even dan mijn onze ons naar met op het aan bij is".split())
 _SURNAME_ENDINGS = (
     "ink", "huis", "huizen", "stra", "sma", "inga", "enga", "oglu", "oğlu", "ssen", "sen", "kamp", "horst",
@@ -48,7 +52,7 @@ _SURNAME_ENDINGS = (
 _WORD_ENDINGS = (
     "heid", "heden", "schap", "teit", "isme", "akkoord", "programma", "lijk", "lijke", "isch", "ische", "aal",
     "ale", "ieve", "ief", "tie", "ties", "sie", "werk", "zorg", "raad", "fonds", "museum", "centrum", "school",
-    "festival", "beleid", "plan", "dienst", "diensten", "wet", "punt", "team", "groep",
+    "festival", "beleid", "plan", "dienst", "diensten", "wet", "punt", "team", "groep", "aanse", "aamse", "landse",
 )
 _SENTENCE_END = re.compile(r"[.!?:;…\n•*|][\s\"'“”‘’(\[\-–—]*$")
 
@@ -77,6 +81,7 @@ def _lists() -> dict[str, frozenset[str]]:
         "surname": frozenset(s.split()[-1] for s in fold("surnames.txt")),
         "ambiguous": ambiguous,
         "never": (fold("not_names.txt") | fold("dutch_stopwords.txt")) - _TUSSEN,
+        "places": fold("not_names.txt"),
     }
 
 
@@ -93,7 +98,8 @@ def _tokens(text: str) -> list[_Token]:
         start = previous is None or (bool(_SENTENCE_END.search(gap)) and not (gap.startswith(".") and abbreviation_before))
         if previous is None and re.search(r"\w", gap):
             start = False
-        cap = word[:1].isupper() and not (len(word) > 1 and word.isupper())
+        # All-caps (GGD) and mixed-case (RvB, SamenTwente, ZonMw) words are acronyms and brands, not names.
+        cap = word[:1].isupper() and not any(c.isupper() for c in word[1:])
         out.append(_Token(m.start(), m.end(), word, word.casefold(), cap or initial, initial, start))
         previous_end, previous = m.end(), word
     return out
@@ -150,11 +156,11 @@ def find_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     i = 0
     while i < len(tokens):
         role = roles[i]
-        if role in ("word", "lsur") and tokens[i].fold not in _TITLES | _CUES:
+        if role in ("word", "lsur") and tokens[i].fold not in _TITLES | _CUES | _GREETINGS:
             i += 1
             continue
-        if tokens[i].fold in _TITLES | _CUES:
-            j = _after_cue(tokens, roles, i)
+        if tokens[i].fold in _TITLES | _CUES | _GREETINGS:
+            j = _after_cue(text, tokens, roles, i)
             if j is not None:
                 end = _chain_end(text, tokens, roles, j, upper=roles[j] != "lfirst")
                 if end is not None:
@@ -172,17 +178,43 @@ def find_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
         verdict, first = _judge(tokens, roles, chain)
         if verdict == "sure":
             sure.append((tokens[first].start, tokens[end].end))
-        elif verdict == "unsure":
+        elif verdict == "unsure" and not _part_of_a_place_name(text, tokens, roles, i, end):
             unsure.append((tokens[first].start, tokens[end].end))
         i = end + 1
     return sure, unsure
 
 
-def _after_cue(tokens: list[_Token], roles: list[str], i: int) -> int | None:
-    """The first word of a name after a title or cue and at most three filler words."""
+def _part_of_a_place_name(text: str, tokens: list[_Token], roles: list[str], i: int, end: int) -> bool:
+    """Unknown capitalised words next to a listed place or organisation: "Samen Beslissen",
+    "Stichting Present", "Hof van Twente", "Huis van de Wijk"."""
+    places = _lists()["places"]
+    if i > 0 and _connected(text, tokens[i - 1], tokens[i]):
+        if tokens[i - 1].text[:1].isupper() and tokens[i - 1].fold in places:
+            return True
+    j = end + 1
+    while j < len(tokens) and roles[j] == "tussen" and _connected(text, tokens[j - 1], tokens[j]):
+        j += 1
+    if j < len(tokens) and _connected(text, tokens[j - 1], tokens[j]) and tokens[j].text[:1].isupper():
+        return tokens[j].fold in places or (j > end + 1 and roles[j] == "asur")
+    return False
+
+
+def _after_cue(text: str, tokens: list[_Token], roles: list[str], i: int) -> int | None:
+    """The first word of a name right after a title or cue and at most three filler words.
+
+    Title and cue are words, not acronyms ("HR / P&O" holds no name), and the name follows in the
+    same sentence ("... zo heet. Sluit daarbij aan" neither).
+    """
+    if len(tokens[i].text) > 1 and tokens[i].text.isupper():
+        return None
     j = i + 1
     skipped = 0
+    if tokens[i].fold in _GREETINGS and j < len(tokens):
+        gap = text[tokens[i].end : tokens[j].start]
+        return j if re.fullmatch(r"[.,!:]?\s{1,4}", gap) and tokens[j].cap and _role(tokens[j]) in _NAMEISH else None
     while j < len(tokens) and skipped <= 3:
+        if tokens[j].sentence_start or not _connected(text, tokens[j - 1], tokens[j]):
+            return None
         if roles[j] in _NAMEISH or roles[j] in ("initial", "lfirst") or (roles[j] == "tussen" and tokens[j].cap):
             if roles[j] == "lfirst" or tokens[j].cap or roles[j] == "initial":
                 return j
@@ -246,7 +278,9 @@ def _judge(tokens: list[_Token], roles: list[str], chain: list[int]) -> tuple[st
         if tokens[first].sentence_start and kinds[0] in ("afirst", "asur"):
             return "unsure", first
         return ("sure" if _surname_like(tokens[chain[-1]].text) else "unsure"), first
-    if len(named) == 1 and kinds[0] == "cap" and not tokens[first].sentence_start and _surname_like(tokens[first].text):
+    if len(named) == 1 and kinds[0] == "cap" and not tokens[first].sentence_start and len(tokens[first].text) >= 3:
+        # One capitalised word mid-sentence that no list knows: a programme ("Kansrijke Start") or a
+        # name ("met Thirza"); not masked, but such an answer is not quoted.
         return "unsure", first
     return "no", first
 

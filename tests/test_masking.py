@@ -244,6 +244,22 @@ def test_words_that_look_like_names_stay(text):
     assert mask_text(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Found by running masking over the shipped sample answers: acronyms are no titles, cues stop at a full stop.
+        ("Een handreiking voor HR / P&O.", "Een handreiking voor HR / P&O."),
+        ("Zonder dat het zo heet. Sluit daarbij aan.", "Zonder dat het zo heet. Sluit daarbij aan."),
+        ("Ik ben Annelies, 54 jaar.", f"Ik ben {NAME}, 54 jaar."),
+        ("Groeten, Thirza", f"Groeten, {NAME}"),
+        ("Mijn naam is Pietje Puk.", f"Mijn naam is {NAME}."),
+        ("Op bestuurlijk niveau belegd (lid RvB), binnen SamenTwente.", "Op bestuurlijk niveau belegd (lid RvB), binnen SamenTwente."),
+    ],
+)
+def test_cues_greetings_and_acronyms(text, expected):
+    assert mask_text(text) == expected
+
+
 def test_unsure_capitalised_words_make_a_text_unpublishable():
     text = "Het overleg met Wanrooij Tjoelker was nuttig."
     assert mask_text(text) == text
@@ -251,6 +267,8 @@ def test_unsure_capitalised_words_make_a_text_unpublishable():
     assert not is_publishable(text)
     assert is_publishable("Het overleg met Sanne Hofstede was nuttig.")  # masked, so fine
     assert is_publishable("Het overleg met de GGD in Enschede was nuttig.")
+    assert not is_publishable("Met Wanrooij gesproken, die was positief.")  # one unknown capitalised word
+    assert is_publishable("Het project Samen Beslissen in Hof van Twente.")  # next to a listed place/organisation
 
 
 def test_quote_picker_passes_over_unsure_answers_and_counts_them():
@@ -325,10 +343,11 @@ def _benchmark():
 @pytest.mark.parametrize(
     ("cases", "min_recall", "max_false", "max_dropped"),
     [
-        # Measured 86/86 names masked, 0/100 false masks, 3/100 quotes dropped for nothing (in-sample).
-        ("masking_names.txt", 0.97, 0.02, 0.05),
-        # Measured 33/33, 0/30, 5/30 on the held-out set.
-        ("masking_names_holdout.txt", 0.96, 0.04, 0.20),
+        # Measured (benchmarks/results/masking.md): 86/86 names masked, 0/100 false masks, 8/100 quotes
+        # dropped for nothing, on the set the rules were tuned on.
+        ("masking_names.txt", 0.97, 0.02, 0.10),
+        # Measured 33/33, 0/30, 7/30 on the held-out set (its sentences are dense with organisation names).
+        ("masking_names_holdout.txt", 0.96, 0.04, 0.27),
     ],
 )
 def test_name_masking_recall_and_false_masks(cases, min_recall, max_false, max_dropped):
