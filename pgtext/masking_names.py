@@ -43,6 +43,7 @@ _CUES = frozenset(
 )
 #: Greetings and sign-offs: a name may follow after a comma or on the next line ("Groeten, Thirza").
 _GREETINGS = frozenset("beste hallo hoi dag groeten groet groetjes mvg gr dank bedankt liefs".split())
+_OPENERS = _TITLES | _CUES | _GREETINGS
 _FILLERS = frozenset("gerust even dan mijn onze ons naar met op het aan bij is".split())
 _SURNAME_ENDINGS = (
     "ink", "huis", "huizen", "stra", "sma", "inga", "enga", "oglu", "oğlu", "ssen", "sen", "kamp", "horst",
@@ -95,11 +96,11 @@ def _tokens(text: str) -> list[_Token]:
         after = text[m.end() : m.end() + 1]
         initial = len(word) == 1 and word.isupper() and after == "."
         abbreviation_before = previous is not None and (previous.casefold() in _TITLES or len(previous) == 1)
-        start = previous is None or (bool(_SENTENCE_END.search(gap)) and not (gap.startswith(".") and abbreviation_before))
+        start = previous is None or (bool(_SENTENCE_END.search(gap[-40:])) and not (gap.startswith(".") and abbreviation_before))
         if previous is None and re.search(r"\w", gap):
             start = False
         # All-caps (GGD) and mixed-case (RvB, SamenTwente, ZonMw) words are acronyms and brands, not names.
-        cap = word[:1].isupper() and not any(c.isupper() for c in word[1:])
+        cap = word[:1].isupper() and word[1:] == word[1:].lower()
         out.append(_Token(m.start(), m.end(), word, word.casefold(), cap or initial, initial, start))
         previous_end, previous = m.end(), word
     return out
@@ -156,10 +157,10 @@ def find_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     i = 0
     while i < len(tokens):
         role = roles[i]
-        if role in ("word", "lsur") and tokens[i].fold not in _TITLES | _CUES | _GREETINGS:
+        if role in ("word", "lsur") and tokens[i].fold not in _OPENERS:
             i += 1
             continue
-        if tokens[i].fold in _TITLES | _CUES | _GREETINGS:
+        if tokens[i].fold in _OPENERS:
             j = _after_cue(text, tokens, roles, i)
             if j is not None:
                 end = _chain_end(text, tokens, roles, j, upper=roles[j] != "lfirst")

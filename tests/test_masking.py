@@ -358,3 +358,14 @@ def test_name_masking_recall_and_false_masks(cases, min_recall, max_false, max_d
     assert measured.recall >= min_recall, measured.missed
     assert measured.false_mask_rate <= max_false, measured.wrongly_masked
     assert measured.drop_rate <= max_dropped, measured.dropped
+
+
+@pytest.mark.parametrize("text", ["a" * 50_000, "1" * 50_000, "1.2." * 12_500, "A" * 50_000, "a-" * 25_000])
+def test_long_runs_take_linear_time(text):
+    """Every pattern starts where a word starts: one 50,000-character run took minutes before."""
+    import time
+
+    start = time.perf_counter()
+    mask_text(text)
+    is_publishable(text)
+    assert time.perf_counter() - start < 5
