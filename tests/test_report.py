@@ -250,7 +250,7 @@ def test_cli_csv_is_one_tidy_table_and_xlsx_has_a_sheet_per_table(waves, card_di
     assert {"wave", "group", "theme", "n", "respondents", "share", "ci_low", "ci_high", "change"} <= set(table.columns)
     assert _invoke(*args, "-o", str(xlsx_path)).exit_code == 0
     with pd.ExcelFile(xlsx_path) as workbook:
-        assert workbook.sheet_names == ["themes", "by domein", "totals", "quotes"]
+        assert workbook.sheet_names == ["themes", "by domein", "totals", "quotes", "notes"]
 
 
 def test_cli_chart_is_a_png_of_sensible_size(waves, card_dir, tmp_path):

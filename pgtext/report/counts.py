@@ -75,6 +75,8 @@ class ReportResult:
     by: str | None
     min_n: int
     quote_count: int = QUOTES
+    quotes_dropped: int = 0  # answers passed over as quotes because they may still name someone
+    masked: bool = True
     sources: list[str] = field(default_factory=list)
 
 
@@ -226,22 +228,28 @@ def theme_counts(answers: pd.DataFrame, codebook: Codebook, waves: list[str], by
     return table
 
 
-def theme_quotes(answers: pd.DataFrame, codebook: Codebook, wave: str, k: int, mask: bool = True) -> pd.DataFrame:
-    """Up to k quotes per theme from one wave: confident answers, representative, no near-copies."""
+def theme_quotes(answers: pd.DataFrame, codebook: Codebook, wave: str, k: int, mask: bool = True) -> tuple[pd.DataFrame, int]:
+    """Up to k quotes per theme from one wave: confident answers, representative, no near-copies.
+
+    Also returns how many answers were passed over because they may still name someone.
+    """
     sub = answers[answers["wave"] == wave].reset_index(drop=True)
     vectors = text_vectors(sub["text"].tolist())
     rows = []
+    dropped = 0
     for theme in codebook.themes:
         pool = sub.index[sub[f"has:{theme.slug}"] & sub["confident"]].to_numpy()
         picked = pick_quotes(sub.loc[pool, "text"].tolist(), k, vectors[pool] if len(pool) else None, mask=mask)
-        for rank, (i, quote) in enumerate(picked, start=1):
+        dropped += picked.dropped
+        for rank, (i, quote) in enumerate(picked.picked, start=1):
             row = sub.loc[pool[i]]
             rows.append({
                 "theme": theme.slug, "theme_name": theme.name, "rank": rank, "wave": wave,
                 "respondent": row["respondent"], "question": row["question"],
                 "score": round(float(row[f"score:{theme.slug}"]), 4), "quote": quote,
             })
-    return pd.DataFrame(rows, columns=["theme", "theme_name", "rank", "wave", "respondent", "question", "score", "quote"])
+    columns = ["theme", "theme_name", "rank", "wave", "respondent", "question", "score", "quote"]
+    return pd.DataFrame(rows, columns=columns), dropped
 
 
 def wave_totals(answers: pd.DataFrame, codebook: Codebook, waves: list[str]) -> pd.DataFrame:
@@ -279,9 +287,10 @@ def build_report(
         answers = answers[answers["question"].isin(chosen)]
     else:
         chosen = all_questions
+    quote_frame, dropped = theme_quotes(answers, codebook, waves[-1], quotes, mask)
     return ReportResult(
         table=theme_counts(answers, codebook, waves, by, min_n),
-        quotes=theme_quotes(answers, codebook, waves[-1], quotes, mask),
+        quotes=quote_frame, quotes_dropped=dropped, masked=mask,
         totals=wave_totals(answers, codebook, waves),
         codebook=codebook, waves=waves, questions=chosen, all_questions=all_questions,
         by=by, min_n=min_n, quote_count=quotes, sources=[str(p) for p in paths],

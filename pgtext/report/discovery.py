@@ -27,7 +27,12 @@ from pgtext.embed.cache import EmbeddingCache
 from pgtext.model.codebook import Codebook
 from pgtext.report.counts import load_answers
 from pgtext.report.quotes import pick_quotes
-from pgtext.text.masking import load_word_list, mask_text
+from pgtext.text.masking import (
+    is_personal_word,
+    load_word_list,
+    mask_text,
+    without_placeholders,
+)
 from pgtext.text.nonanswers import is_non_answer
 
 MIN_SIZE = 5  # smallest candidate group; smaller groups are listed as leftovers
@@ -54,6 +59,7 @@ class Group:
     similarity: float
     examples: list[str]
     example_members: list[int] = field(default_factory=list)
+    examples_dropped: int = 0  # answers passed over as examples because they may still name someone
     leftover: bool = False
     earlier_matches: int | None = None
     earlier_total: int | None = None
@@ -85,6 +91,7 @@ class Discovery:
     counts: dict[str, int] = field(default_factory=dict)
     include_all: bool = False
     min_size: int = MIN_SIZE
+    masked: bool = True
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -144,12 +151,17 @@ def find_groups(features, min_size: int = MIN_SIZE) -> np.ndarray:
     return labels
 
 
-def distinctive_words(texts: list[str], labels: np.ndarray, top: int = WORDS) -> dict[int, list[str]]:
+def distinctive_words(texts: list[str], labels: np.ndarray, top: int = WORDS, mask: bool = False) -> dict[int, list[str]]:
     """Class-based TF-IDF (each group's answers as one document), Dutch stop words removed.
 
     A word must occur in at least two answers of a group of three or more, so one long answer
     cannot fill the list on its own; a word already inside a chosen phrase is not repeated.
+    With ``mask``, words are counted in the masked answers (placeholders left out) and a term
+    that ``masking.is_personal_word`` flags (a name, a mail domain) is never chosen: the words
+    and the slugs made from them are published like the examples.
     """
+    if mask:
+        texts = [without_placeholders(mask_text(t)) for t in texts]
     from sklearn.feature_extraction.text import CountVectorizer
 
     stop = list(load_word_list("dutch_stopwords.txt"))
@@ -175,6 +187,8 @@ def distinctive_words(texts: list[str], labels: np.ndarray, top: int = WORDS) ->
                 break
             term = vocabulary[j]
             if docs_with[k][j] < need or any(w in c.split() for c in chosen for w in term.split()):
+                continue
+            if mask and is_personal_word(term):
                 continue
             chosen.append(term)
         out[int(k)] = chosen
@@ -220,7 +234,7 @@ def discover(
     features = space.transform(texts, embeddings) if texts else np.zeros((0, 1))
     labels = find_groups(features, min_size)
 
-    words = distinctive_words(texts, labels) if texts else {}
+    words = distinctive_words(texts, labels, mask=mask) if texts else {}
     ids = [k for k in sorted(set(labels) - {-1}, key=lambda k: (-(labels == k).sum(), k))]
     centroids = np.vstack([embeddings[labels == k].mean(axis=0) for k in ids]) if ids else np.zeros((0, 1))
     best, similarity = closest_themes(centroids, codebook, embedder, cache) if ids else ([], [])
@@ -243,8 +257,9 @@ def discover(
         theme = codebook.themes[int(theme_index)]
         group = Group(
             number=number, members=members.tolist(), words=words.get(int(k), []), closest_theme=theme.slug,
-            closest_name=theme.name, similarity=round(float(cosine), 3), examples=[q for _, q in picked],
-            example_members=[int(members[i]) for i, _ in picked], leftover=bool(k >= 1000),
+            closest_name=theme.name, similarity=round(float(cosine), 3), examples=[q for _, q in picked.picked],
+            example_members=[int(members[i]) for i, _ in picked.picked], examples_dropped=picked.dropped,
+            leftover=bool(k >= 1000),
         )
         if reference is not None:
             _compare(group, features[members], reference)
@@ -257,8 +272,9 @@ def discover(
         "answers": len(current), "covered": int(current["covered"].sum()), "non_answers": int(current["non_answer"].sum()),
         "considered": len(chosen), "in_groups": int(sum(g.size for g in groups)),
         "in_leftovers": int(sum(g.size for g in leftovers)), "ungrouped": int((numbers == 0).sum()),
+        "examples_dropped": int(sum(g.examples_dropped for g in groups + leftovers)),
     }
-    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size)
+    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size, mask)
 
 
 def _project(texts: list[str], space: FeatureSpace | None, embedder: Embedder, cache: EmbeddingCache | None):

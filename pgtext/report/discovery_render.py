@@ -67,7 +67,20 @@ def _method(d: Discovery) -> str:
             "members are to each other; new means at least three times as frequent as before and a one-sided "
             "Fisher test below 0.05."
         )
-    return text + " Examples are masked: names, e-mail addresses and phone numbers."
+    if not d.masked:
+        return text + " Examples are shown as written (masking turned off)."
+    text += (
+        " Examples, answers and distinctive words are masked: names, e-mail addresses, phone numbers, BSN, IBAN, "
+        "addresses and dates of birth; words that are names or mail domains are left out of the distinctive words."
+    )
+    dropped = d.counts.get("examples_dropped", 0)
+    if dropped:
+        several = dropped != 1
+        text += (
+            f" {dropped} answer{'s were' if several else ' was'} not shown as an example because after masking "
+            f"{'they' if several else 'it'} may still name a person."
+        )
+    return text
 
 
 def discovery_markdown(d: Discovery, title: str = DEFAULT_TITLE) -> str:
@@ -108,6 +121,9 @@ def discovery_text(d: Discovery, width: int = 96) -> str:
     if d.leftovers:
         lines += ["Leftovers (tiny groups):", plain_table(*overview_rows(d, d.leftovers)), ""]
     lines.append(f"{d.counts['ungrouped']} answers fit no group.")
+    dropped = d.counts.get("examples_dropped", 0)
+    if dropped:
+        lines.append(f"{dropped} answer{'s' if dropped != 1 else ''} not shown as example: after masking they may still name a person.")
     return "\n".join(lines)
 
 

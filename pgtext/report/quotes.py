@@ -1,14 +1,18 @@
 """Choosing example quotes: representative of their group, not near-copies of each other, masked.
 
 Used for the quotes per theme in ``pgtext report`` and the example answers per group in
-``pgtext discover``; both go through ``masking.mask_text`` unless the user turns it off.
+``pgtext discover``; both go through ``masking.mask_text`` unless the user turns it off. With
+masking on, an answer that may still name someone after masking (``masking.is_publishable``) is
+passed over for the next best one: better one quote fewer than a name in a report.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from pgtext.text.masking import mask_text
+from pgtext.text.masking import is_publishable, mask_text
 from pgtext.text.similarity import is_near_copy, simplify
 
 #: Two quotes whose vectors are at least this similar (cosine) count as near-copies.
@@ -69,11 +73,31 @@ def representative(
     return picked
 
 
-def pick_quotes(texts: list[str], k: int, vectors=None, mask: bool = True) -> list[tuple[int, str]]:
-    """(index, quote) for up to k representative texts; short answers only when needed."""
+@dataclass
+class Quotes:
+    """Picked quotes as (index, text), and how many answers were passed over for privacy."""
+
+    picked: list[tuple[int, str]] = field(default_factory=list)
+    dropped: int = 0
+
+
+def pick_quotes(texts: list[str], k: int, vectors=None, mask: bool = True) -> Quotes:
+    """Up to k representative texts, masked; short answers only when needed.
+
+    With ``mask``, an answer that ``is_publishable`` rejects is never picked: the next best takes
+    its place, and ``dropped`` counts the answers passed over that way.
+    """
     if not texts or k <= 0:
-        return []
+        return Quotes()
+    texts = [str(t) for t in texts]
     vectors = text_vectors(texts) if vectors is None else vectors
-    longer = [i for i, t in enumerate(texts) if len(str(t).split()) >= MIN_WORDS]
-    chosen = representative(vectors, k, candidates=longer if len(longer) >= k else None, texts=[str(t) for t in texts])
-    return [(i, mask_text(texts[i]) if mask else str(texts[i])) for i in chosen]
+    blocked: set[int] = set()
+    while True:
+        allowed = [i for i in range(len(texts)) if i not in blocked]
+        longer = [i for i in allowed if len(texts[i].split()) >= MIN_WORDS]
+        chosen = representative(vectors, k, candidates=longer if len(longer) >= k else allowed, texts=texts)
+        risky = [i for i in chosen if mask and not is_publishable(texts[i])]
+        if not risky:
+            break
+        blocked.update(risky)
+    return Quotes([(i, mask_text(texts[i]) if mask else texts[i]) for i in chosen], len(blocked))

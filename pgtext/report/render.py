@@ -85,6 +85,25 @@ def _notes(result: ReportResult) -> list[str]:
     return notes
 
 
+def privacy_note(result: ReportResult) -> str:
+    """What was done to the quotes: masked categories and how many answers were passed over."""
+    if not result.quote_count:
+        return ""
+    if not result.masked:
+        return "Quotes are shown as written (masking turned off)."
+    note = (
+        "Quotes are masked: names, e-mail addresses, phone numbers, BSN, IBAN, addresses and dates of birth "
+        "are replaced by [naam], [e-mail], ... ."
+    )
+    if result.quotes_dropped:
+        several = result.quotes_dropped != 1
+        note += (
+            f" {result.quotes_dropped} answer{'s' if several else ''} {'were' if several else 'was'} not quoted "
+            f"because after masking {'they' if several else 'it'} may still name a person."
+        )
+    return note
+
+
 def totals_rows(result: ReportResult) -> tuple[list[str], list[list[object]], str]:
     headers = ["Wave", "Respondents who answered", "Answers", "Flagged for review", "Without theme"]
     rows = [
@@ -102,8 +121,8 @@ def report_markdown(result: ReportResult, title: str = DEFAULT_TITLE) -> str:
             lines += [f"## By {result.by}", ""]
         level = "##" if group == ALL else "###"
         lines += [f"{level} {group_heading(result, group)}", "", markdown_table(*group_rows(result, group)), ""]
-    if not result.quotes.empty:
-        lines += [f"## Quotes ({result.waves[-1]})", ""]
+    if not result.quotes.empty or result.quotes_dropped:
+        lines += [f"## Quotes ({result.waves[-1]})", "", privacy_note(result), ""]
         for theme in result.codebook.themes:
             picked = result.quotes[result.quotes["theme"] == theme.slug]
             if picked.empty:
@@ -124,8 +143,8 @@ def report_text(result: ReportResult, quote_width: int = 96) -> str:
         if group != ALL and group == _groups(result)[1]:
             lines += [f"By {result.by}:", ""]
         lines += [group_heading(result, group), plain_table(*group_rows(result, group)), ""]
-    if not result.quotes.empty:
-        lines += [f"Quotes ({result.waves[-1]}):"]
+    if not result.quotes.empty or result.quotes_dropped:
+        lines += [f"Quotes ({result.waves[-1]}):", textwrap.fill(privacy_note(result), quote_width, initial_indent="  ", subsequent_indent="  ")]
         for theme in result.codebook.themes:
             picked = result.quotes[result.quotes["theme"] == theme.slug]
             if picked.empty:
@@ -144,11 +163,13 @@ def report_table(result: ReportResult) -> pd.DataFrame:
 
 
 def report_sheets(result: ReportResult) -> dict[str, pd.DataFrame]:
-    """One sheet per table: overall, one per --by, totals, quotes."""
+    """One sheet per table: overall, one per --by, totals, quotes; then the notes."""
     table = report_table(result)
     sheets = {"themes": table[table["group"] == ALL]}
     if result.by:
         sheets[f"by {result.by}"] = table[table["group"] != ALL]
     sheets["totals"] = result.totals
     sheets["quotes"] = result.quotes
+    notes = _notes(result) + ([privacy_note(result)] if privacy_note(result) else [])
+    sheets["notes"] = pd.DataFrame({"note": notes})
     return sheets
