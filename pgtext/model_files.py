@@ -126,9 +126,9 @@ def read_file(path: Path, cap: int) -> bytes:
         if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
             raise ModelError(f"{path}: changed while pgtext was reading it; try again.")
         _check_kind(path, opened, cap)
-        data = handle.read(cap + 1)
-    if len(data) > cap:
-        _too_big(path, len(data), cap)
+        data = handle.read(opened.st_size + 1)  # read(n) sets n bytes aside: the size, not the cap
+    if len(data) != opened.st_size:
+        raise ModelError(f"{path}: changed while pgtext was reading it; try again.")
     return data
 
 
