@@ -568,7 +568,7 @@ _PLACES = (
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(place=_PLACES, value=_JUNK)
 def test_junk_in_a_model_folder_is_a_model_error_or_harmless(model_dir, tmp_path_factory, place, value):
     folder = tmp_path_factory.mktemp("junk") / "model"
