@@ -113,10 +113,10 @@ class ThemeModel:
         if not texts:
             return np.zeros((0, len(self.themes)))
         expected = getattr(self.head, "embedding_dimension", embeddings.shape[1])
-        if embeddings.shape[1] != expected:
-            raise ModelError(
-                f"this model reads {expected}-dimensional embeddings, but embedder {self.embedder['name']!r} gives "
-                f"{embeddings.shape[1]}; label with the embedder it was trained with, or retrain it."
+        if getattr(self.head, "embedding_weight", None) is not None and embeddings.shape[1] != expected:
+            raise ModelError(  # a card can claim an embedder id whose vectors its head cannot read
+                f"this model reads {expected}-dimensional embeddings, but the embedder gives {embeddings.shape[1]}; "
+                "label with the embedder it was trained with, or retrain it."
             )
         scores = np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
         if not np.isfinite(scores).all():  # NaN would leave every answer unflagged: never pass one on

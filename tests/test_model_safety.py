@@ -465,7 +465,7 @@ def test_embedder_giving_other_dimensions_is_refused_not_a_key_error(folder):
     with pytest.raises(ModelError) as err:
         model.predict_scores(texts, np.zeros((1, 32), dtype=np.float32))
     assert str(err.value) == (
-        "this model reads 64-dimensional embeddings, but embedder 'fake' gives 32; "
+        "this model reads 64-dimensional embeddings, but the embedder gives 32; "
         "label with the embedder it was trained with, or retrain it."
     )
 
@@ -586,3 +586,12 @@ def test_junk_in_a_model_folder_is_a_model_error_or_harmless(model_dir, tmp_path
         return
     assert scores.shape == (2, 3)
     assert ((scores >= 0) & (scores <= 1)).all()
+
+
+def test_scores_that_are_not_numbers_never_pass(model_dir):
+    """Behind the checks on load: a head that still gave NaN (which leaves every answer unflagged) is refused."""
+    model = load_model(model_dir)
+    model.head.intercept[0] = np.nan
+    texts = ["Meer bussen"]
+    with pytest.raises(ModelError, match="this model gives scores that are not numbers"):
+        model.predict_scores(texts, embed_texts(FakeEmbedder(), texts))
