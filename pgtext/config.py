@@ -50,12 +50,23 @@ WORDS_PER_CHUNK = 90
 #: the rest of a pasted document adds time, not meaning. The output keeps the whole answer.
 MAX_WORDS_EMBEDDED = 2_000
 
+#: The most characters of an answer the models read (TF-IDF and embedder alike, beside the
+#: MAX_WORDS_EMBEDDED words): a 48 MB pasted "answer" must not take gigabytes of n-grams.
+MAX_CHARS_READ = 100_000
+
 #: Inference backends for sentence-transformers models: "torch" runs the model as shipped;
 #: "onnx" runs an int8 ONNX Runtime export of it (about 2.5 times faster on a laptop CPU,
 #: scores within 0.02; see benchmarks/speed.py). Flag > $PGTEXT_BACKEND > model card > default.
 BACKENDS = ("torch", "onnx")
 DEFAULT_BACKEND = "torch"
 BACKEND_ENV = "PGTEXT_BACKEND"
+
+#: Model folders come from other people, so pgtext reads at most this much of each file (checked
+#: before reading; generous: a model trained on 50,000 answers is a fraction of it).
+MAX_CARD_BYTES = 20 << 20  # model_card.json
+MAX_HEAD_SPEC_BYTES = 100 << 20  # head.json (settings and vocabularies)
+MAX_HEAD_ARRAYS_BYTES = 200 << 20  # head.npz as stored (compressed)
+MAX_HEAD_ARRAYS_UNPACKED = 1 << 30  # head.npz's arrays once unpacked
 
 #: CSV inputs at least this big are labelled in chunks of CHUNK_ROWS rows, so memory stays flat.
 STREAM_MIN_BYTES = 4 << 20

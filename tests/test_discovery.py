@@ -124,7 +124,7 @@ def earlier(tmp_path) -> Path:
 def card_dir(tmp_path) -> Path:
     folder = tmp_path / "model"
     folder.mkdir()
-    card = {"format": CARD_FORMAT, "codebook": {"sha256": "x", "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
+    card = {"format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
     (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
     return folder
 

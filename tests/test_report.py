@@ -16,13 +16,13 @@ from pgtext.cli import cli
 from pgtext.errors import InputError
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
-from pgtext.report import counts as report_module
 from pgtext.report.counts import (
     build_report,
     difference_interval,
     wave_names,
     wilson_interval,
 )
+from pgtext.report import counts as report_module
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},
@@ -65,7 +65,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]], delimiter: str 
 def card_dir(tmp_path) -> Path:
     folder = tmp_path / "model"
     folder.mkdir()
-    card = {"format": CARD_FORMAT, "codebook": {"sha256": "x", "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
+    card = {"format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
     (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
     return folder
 

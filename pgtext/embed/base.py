@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from pgtext import config
+from pgtext.text.capped import model_text
 
 #: progress(advance, total): called after each batch with how many texts were just done.
 Progress = Callable[[int, int], None]
@@ -102,7 +103,8 @@ def backend_entry(embedder: Embedder) -> dict[str, str]:
 
 
 def _windows(text: str, size: int) -> list[str]:
-    words = text.split(maxsplit=config.MAX_WORDS_EMBEDDED)[: config.MAX_WORDS_EMBEDDED]
+    text = model_text(text)
+    words = text.split()
     if len(words) <= size and len(words) < config.MAX_WORDS_EMBEDDED:
         return [text]
     return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]

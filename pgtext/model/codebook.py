@@ -83,6 +83,16 @@ def _key(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", str(text)).strip().casefold()
 
 
+def valid_slug(slug: str) -> bool:
+    """Lower-case letters, digits and _, starting with a letter (as a codebook file must give them)."""
+    return bool(_SLUG.match(slug))
+
+
+def theme_key(text: str) -> str:
+    """How slugs and names are compared for duplicates: case, spaces, _ and - ignored."""
+    return _key(text)
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook CSV/XLSX: columns slug, name, description; unique slugs and names."""
     from pgtext.files.tables import read_table

@@ -4,6 +4,13 @@ A model folder holds ``model_card.json`` (codebook, thresholds, review policy, C
 scores, embedder id, versions, and the SHA-256 of every other file) and the head
 as plain data (``head.json`` + ``head.npz``, see ``pgtext.model.head``): loading a
 folder runs no code. The embedding model is referenced by name and id, never stored.
+
+A folder may come from someone else, so loading reads plain files only, each once and
+size-capped (``pgtext.model.safe_files``), and checks every value it reads from the card
+against what ``pgtext train`` writes; the head checks its own files.
+
+The folder named with ``--model`` may itself be a symbolic link (the user chose that
+path); the files inside it may not.
 """
 
 from __future__ import annotations
@@ -21,16 +28,27 @@ import numpy as np
 import pandas as pd
 
 from pgtext import __version__, config
+from pgtext.embed import FakeEmbedder, weights_id
 from pgtext.errors import ModelError
 from pgtext.files.tables import umask
-from pgtext.model.codebook import Codebook
-from pgtext.model.head import ARRAYS_FILE, SPEC_FILE, LinearHead
+from pgtext.model.codebook import Codebook, theme_key, valid_slug
+from pgtext.model.head import ARRAYS_FILE, MAX_DIMENSION, SPEC_FILE, LinearHead
+from pgtext.model.safe_files import (
+    NOT_PGTEXT,
+    Check,
+    parse_json,
+    read_file,
+    short,
+)
+from pgtext.text.capped import model_text
 
 CARD_FILE = "model_card.json"
 HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
 CARD_FORMAT = 2
 FEATURE_SETS = ("both", "embeddings", "tfidf")
-_CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook)
+_CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook, embedder)
+MAX_THEMES = 500
+FLAG_ALL = 1.01  # a review cut-off above 1 flags every answer (tune_review_policy when no cut-off meets the target)
 
 
 def build_head(
@@ -69,7 +87,7 @@ def embedding_columns(dimension: int) -> list[str]:
 def feature_frame(texts: list[str], embeddings: np.ndarray) -> pd.DataFrame:
     """The head's input: the raw text beside its embedding (every stage takes precomputed embeddings)."""
     frame = pd.DataFrame(embeddings, columns=embedding_columns(embeddings.shape[1]))
-    frame.insert(0, "text", pd.Series(texts, dtype=object))
+    frame.insert(0, "text", pd.Series([model_text(t) for t in texts], dtype=object))  # the TF-IDF reads what the embedder reads
     return frame
 
 
@@ -100,7 +118,16 @@ class ThemeModel:
         """Probability per theme, shape (n, themes)."""
         if not texts:
             return np.zeros((0, len(self.themes)))
-        return np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
+        expected = getattr(self.head, "embedding_dimension", embeddings.shape[1])
+        if getattr(self.head, "embedding_weight", None) is not None and embeddings.shape[1] != expected:
+            raise ModelError(  # a card can claim an embedder id whose vectors its head cannot read
+                f"this model reads {expected}-dimensional embeddings, but the embedder gives {embeddings.shape[1]}; "
+                "label with the embedder it was trained with, or retrain it."
+            )
+        scores = np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
+        if not np.isfinite(scores).all():  # NaN would leave every answer unflagged: never pass one on
+            raise ModelError(f"this model gives scores that are not numbers; {NOT_PGTEXT}.")
+        return scores
 
 
 def library_versions() -> dict[str, str]:
@@ -157,24 +184,28 @@ def save_model(model: ThemeModel, folder: str | Path, force: bool = False) -> Pa
 
 
 def read_card(folder: str | Path) -> dict:
+    """The checked card of a model folder: every value it holds has the type and range pgtext writes."""
     folder = Path(folder)
     card_path = folder / CARD_FILE
     if not folder.is_dir():
         raise ModelError(f"{folder}: no such model folder; train one with 'pgtext train' or give --model.")
-    if not card_path.exists():
-        raise ModelError(f"{folder}: not a pgtext model (no {CARD_FILE}); give the folder 'pgtext train' wrote.")
     try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{card_path}: damaged model card ({exc}); retrain or copy the folder again.") from None
+        data = read_file(card_path, config.MAX_CARD_BYTES)
+    except FileNotFoundError:
+        raise ModelError(f"{folder}: not a pgtext model (no {CARD_FILE}); give the folder 'pgtext train' wrote.") from None
+    card = parse_json(card_path, data, "model card")
     if not isinstance(card, dict):
         raise ModelError(f"{card_path}: damaged model card (not a JSON object); retrain or copy the folder again.")
-    if card.get("format") != CARD_FORMAT:
+    if type(card.get("format")) is not int or card["format"] != CARD_FORMAT:
+        version = card.get("pgtext_version", "?")
+        if not (isinstance(version, str) and len(version) <= 20 and version.isprintable()):
+            version = short(version, 20)
         raise ModelError(
-            f"{folder}: model format {card.get('format')!r} made by pgtext {card.get('pgtext_version', '?')}; "
+            f"{folder}: model format {short(card.get('format'), 20)} made by pgtext {version}; "
             f"this pgtext ({__version__}) reads format {CARD_FORMAT}. Retrain it with this version."
         )
-    _require(card, card_path, ("codebook",))
+    _require(card, card_path, ("codebook", "embedder"))
+    check_card(card, card_path)
     return card
 
 
@@ -186,18 +217,155 @@ def _require(card: dict, card_path: Path, keys: tuple[str, ...]) -> None:
         )
 
 
+def check_card(card: dict, card_path: Path) -> None:
+    """Every value pgtext reads from a card, checked against what ``pgtext train`` writes.
+
+    Keys pgtext does not know are never read, so they are left alone; the codebook comes first
+    because thresholds and label counts must name exactly its slugs.
+    """
+    check = Check(card_path)
+    for key, most in (("pgtext_version", 50), ("created_at", 50), ("classifier", 1000)):
+        if key in card:
+            check.text(card[key], repr(key), most)
+    if "features" in card:
+        check.choice(card["features"], "'features'", FEATURE_SETS)
+    for key in ("cv", "versions"):
+        if key in card:
+            check.mapping(card[key], repr(key))
+    slugs = _check_codebook(check, card["codebook"])
+    _check_embedder(check, card["embedder"])
+    if "thresholds" in card:
+        thresholds = check.mapping(card["thresholds"], "'thresholds'")
+        check.keys(thresholds, "'thresholds'", tuple(slugs))
+        for slug in slugs:
+            check.number(thresholds[slug], f"thresholds[{slug!r}]", 0, 1)
+    if "review" in card:
+        review = check.mapping(card["review"], "'review'")
+        check.keys(review, "'review'", (), ("min_confidence", "borderline_margin"))
+        if "min_confidence" in review:
+            check.number(review["min_confidence"], "review 'min_confidence'", 0, FLAG_ALL)
+        if "borderline_margin" in review:
+            check.number(review["borderline_margin"], "review 'borderline_margin'", 0, 1)
+    if "files" in card:
+        files = check.mapping(card["files"], "'files'")
+        check.keys(files, "'files'", HEAD_FILES)
+        for name in HEAD_FILES:
+            check.sha256(files[name], f"files[{name!r}]")
+    if "labels" in card:
+        _check_labels(check, card["labels"], slugs)
+
+
+def _check_codebook(check: Check, codebook: dict) -> list[str]:
+    check.keys(codebook, "'codebook'", ("sha256", "themes"))
+    themes = check.listing(codebook["themes"], "codebook 'themes'", MAX_THEMES)
+    check.that(bool(themes), "codebook 'themes' is empty")
+    slugs: list[str] = []
+    seen: dict[str, set[str]] = {"slug": set(), "name": set()}
+    for number, theme in enumerate(themes, start=1):
+        key = f"codebook theme {number}"
+        check.mapping(theme, key)
+        check.keys(theme, key, ("slug", "name", "description"))
+        slug = check.text(theme["slug"], f"{key} 'slug'", 100)
+        check.that(valid_slug(slug), f"{key} 'slug' is {short(slug)}, not lower-case letters, digits and _")
+        check.text(theme["name"], f"{key} 'name'", 500, lines=True)
+        check.text(theme["description"], f"{key} 'description'", 10_000, lines=True, empty=True)
+        for attr in ("slug", "name"):
+            value = theme_key(theme[attr])
+            check.that(value not in seen[attr], f"codebook {attr} {short(theme[attr])} appears twice")
+            seen[attr].add(value)
+        slugs.append(slug)
+    check.sha256(codebook["sha256"], "codebook 'sha256'")
+    check.that(
+        Codebook.from_list(themes).sha256 == codebook["sha256"], "codebook 'sha256' is not the hash of its themes"
+    )
+    return slugs
+
+
+def _check_embedder(check: Check, embedder: dict) -> None:
+    """Name, id and dimension as training writes them; the id must be one the name can give.
+
+    So a card cannot name one model (say, one to download) while claiming the id of another.
+    """
+    check.keys(embedder, "'embedder'", ("name", "id", "dimension"), ("backend",))
+    name = check.text(embedder["name"], "embedder 'name'", 1000)
+    ident = check.text(embedder["id"], "embedder 'id'", 300)
+    dimension = check.integer(embedder["dimension"], "embedder 'dimension'", 1, MAX_DIMENSION)
+    if "backend" in embedder:
+        check.choice(embedder["backend"], "embedder 'backend'", config.BACKENDS)
+    weights = weights_id(ident)
+    if name == config.FAKE_EMBEDDER:
+        fits = weights == FakeEmbedder.id and dimension == FakeEmbedder.dimension
+    elif name == config.DEFAULT_EMBEDDER:
+        fits = weights.startswith(f"{config.DEFAULT_EMBEDDER}:")
+    elif Path(name).is_absolute():
+        fits = weights.startswith("path:")
+    elif "/" in name and not name.startswith((".", "~")):
+        fits = weights == f"hub:{name}"
+    else:
+        check.fail(f"embedder 'name' is {short(name)}, not a name pgtext writes (minilm, a folder or a hub name)")
+    check.that(fits, f"embedder 'id' {short(ident)} does not belong to embedder {short(name)}")
+
+
+def _check_labels(check: Check, labels: object, slugs: list[str]) -> None:
+    labels = check.mapping(labels, "'labels'")
+    check.keys(labels, "'labels'", (), ("files", "answers", "counts", "no_theme"))
+    for number, entry in enumerate(check.listing(labels.get("files", []), "labels 'files'", 10_000), start=1):
+        key = f"labels file {number}"
+        check.mapping(entry, key)
+        check.keys(entry, key, ("name", "sha256", "rows"))
+        check.text(entry["name"], f"{key} 'name'", 500)
+        check.sha256(entry["sha256"], f"{key} 'sha256'")
+        check.integer(entry["rows"], f"{key} 'rows'", 0, 10**9)
+    for key in ("answers", "no_theme"):
+        if key in labels:
+            check.integer(labels[key], f"labels {key!r}", 0, 10**9)
+    if "counts" in labels:
+        counts = check.mapping(labels["counts"], "labels 'counts'")
+        check.keys(counts, "labels 'counts'", tuple(slugs))
+        for slug in slugs:
+            check.integer(counts[slug], f"labels counts[{slug!r}]", 0, 10**9)
+
+
 def load_model(folder: str | Path) -> ThemeModel:
-    """Load a model folder, checking every head file against the hash in its card."""
+    """Load a model folder: each head file read once, checked against its hash in the card, then value by value."""
+    import hashlib
+
     folder = Path(folder)
     card = read_card(folder)
     _require(card, folder / CARD_FILE, _CARD_KEYS)
-    for name in HEAD_FILES:
+    data: dict[str, bytes] = {}
+    for name, cap in ((SPEC_FILE, config.MAX_HEAD_SPEC_BYTES), (ARRAYS_FILE, config.MAX_HEAD_ARRAYS_BYTES)):
         path = folder / name
-        if not path.exists():
-            raise ModelError(f"{folder}: incomplete model ({name} missing); copy the whole folder or retrain.")
-        if card.get("files", {}).get(name) != _sha256(path):
+        try:
+            data[name] = read_file(path, cap)
+        except FileNotFoundError:
+            raise ModelError(f"{folder}: incomplete model ({name} missing); copy the whole folder or retrain.") from None
+        if card["files"][name] != hashlib.sha256(data[name]).hexdigest():
             raise ModelError(f"{path}: does not match the hash in {CARD_FILE}; the folder was changed. Retrain.")
-    return ThemeModel(head=LinearHead.load(folder), card=card)
+    head = LinearHead.from_bytes(folder, data[SPEC_FILE], data[ARRAYS_FILE])
+    _check_fit(head, card, folder)
+    return ThemeModel(head=head, card=card)
+
+
+def _check_fit(head: LinearHead, card: dict, folder: Path) -> None:
+    """The head and the card must describe the same model: themes, embedding size, feature set."""
+    themes = len(card["codebook"]["themes"])
+    Check(folder / ARRAYS_FILE).that(
+        head.coef.shape[0] == themes,
+        f"array 'coef' has {head.coef.shape[0]} rows, but the codebook in {CARD_FILE} has {themes} themes",
+    )
+    check = Check(folder / SPEC_FILE)
+    dimension = card["embedder"]["dimension"]
+    check.that(
+        head.embedding_dimension == dimension,
+        f"'embedding_dimension' is {head.embedding_dimension}, but the embedder in {CARD_FILE} gives {dimension}",
+    )
+    if "features" in card:
+        used = {"both": (True, True), "tfidf": (True, False), "embeddings": (False, True)}[card["features"]]
+        check.that(
+            (bool(head.blocks), head.embedding_weight is not None) == used,
+            f"the head's blocks and embedding_weight do not make the feature set {card['features']!r} of {CARD_FILE}",
+        )
 
 
 def _sha256(path: Path) -> str:

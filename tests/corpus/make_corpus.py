@@ -8,17 +8,24 @@ Each file is small and written byte for byte as the tool that it imitates would;
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+from pgtext.model.codebook import Codebook  # noqa: E402  (the card's codebook hash, as pgtext computes it)
+
 ANSWERS = [
     "Er zijn te weinig betaalbare huurwoningen voor starters.",
     "De bus rijdt maar één keer per uur.",
@@ -162,7 +169,7 @@ def main() -> None:
     # --- Model folders that cannot be used ---
     themes = [{"slug": s, "name": s.capitalize(), "description": ""} for s in ("wonen", "vervoer", "eenzaamheid")]
     card = {
-        "format": 2, "pgtext_version": "0.1.0", "codebook": {"themes": themes, "sha256": "0" * 64},
+        "format": 2, "pgtext_version": "0.1.0", "codebook": {"themes": themes, "sha256": Codebook.from_list(themes).sha256},
         "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64},
         "thresholds": {"wonen": 0.5, "vervoer": 0.5, "eenzaamheid": 0.5},
         "files": {"head.json": "0" * 64, "head.npz": "0" * 64},
@@ -179,6 +186,68 @@ def main() -> None:
         (HERE / folder).mkdir()
         for name, text in files.items():
             (HERE / folder / name).write_text(text + "\n", encoding="utf-8")
+    model_folders(card)
+
+
+def model_folders(card: dict) -> None:
+    """A complete model made by hand (TF-IDF only, fake embedder), and that model as someone hostile edits it.
+
+    The hostile folders have their hashes recomputed, so what refuses them is the check of
+    their values, not the hash. What each must do is in cases.csv.
+    """
+    card = {**card, "features": "tfidf", "review": {"min_confidence": 0.5, "borderline_margin": 0.05}}
+    settings = {"analyzer": "word", "lowercase": True, "ngram_range": [1, 1], "norm": "l2", "smooth_idf": True,
+                "strip_accents": "unicode", "sublinear_tf": True, "token_pattern": r"(?u)\b\w\w+\b", "use_idf": True}
+    words = ["huurwoningen", "woningen", "bus", "rijdt", "niemand", "overleden"]
+    spec = {"kind": "linear", "embedding_weight": None, "embedding_dimension": 64,
+            "blocks": [{"name": "word", "settings": settings, "weight": 1.0, "vocabulary": {w: i for i, w in enumerate(words)}}]}
+    arrays = {"coef": np.kron(np.eye(3), np.full((1, 2), 4.0)), "intercept": np.full(3, -1.5), "idf_word": np.full(6, 2.0)}
+
+    def edited(change_spec=None, change_arrays=None, change_card=None, raw_spec=None):
+        s, a, c = copy.deepcopy(spec), copy.deepcopy(arrays), copy.deepcopy(card)
+        for change, value in ((change_spec, s), (change_arrays, a), (change_card, c)):
+            if change:
+                change(value)
+        return (raw_spec(json.dumps(s)) if raw_spec else json.dumps(s)), a, c
+
+    def setting(key, value):
+        return lambda s: s["blocks"][0]["settings"].__setitem__(key, value)
+
+    def vocabulary(word, index):
+        return lambda s: s["blocks"][0]["vocabulary"].__setitem__(word, index)
+
+    def with_object_array(a):
+        a["idf_word"] = np.array([2.0, "een regel code"] * 3, dtype=object)
+
+    variants = {
+        "model_handmade": edited(),
+        "model_tfidf_input_filename": edited(setting("input", "filename")),
+        "model_tfidf_catastrophic_pattern": edited(setting("token_pattern", "(a|aa)+$")),
+        "model_tfidf_analyzer_code": edited(setting("analyzer", "__import__('os').system")),
+        "model_tfidf_huge_ngram": edited(setting("ngram_range", [1, 1_000_000])),
+        "model_head_unknown_key": edited(lambda s: s.__setitem__("preprocessor", "builtins.open")),
+        "model_vocabulary_huge_index": edited(vocabulary("bus", 10**12)),
+        "model_vocabulary_duplicate_index": edited(vocabulary("bus", 0)),
+        "model_idf_wrong_shape": edited(change_arrays=lambda a: a.__setitem__("idf_word", np.full(5, 2.0))),
+        "model_nan_weights": edited(change_arrays=lambda a: a["coef"].__setitem__((1, 2), np.nan)),
+        "model_json_nan": edited(raw_spec=lambda text: text.replace('"weight": 1.0', '"weight": NaN')),
+        "model_npz_object_array": edited(change_arrays=with_object_array),
+        "model_duplicate_slugs": edited(change_card=lambda c: c["codebook"]["themes"][2].__setitem__("slug", "wonen")),
+        "model_threshold_out_of_range": edited(change_card=lambda c: c["thresholds"].__setitem__("vervoer", 1.5)),
+        "model_coef_rows_vs_themes": edited(change_arrays=lambda a: a.update(coef=a["coef"][:2], intercept=a["intercept"][:2])),
+        "model_embedder_id_not_its_name": edited(change_card=lambda c: c["embedder"].update(name="iemand/model")),
+        "model_theme_name_escape": edited(change_card=lambda c: c["codebook"]["themes"][0].__setitem__("name", "Wonen\x1b]52;c;Y2xpcA==\x07")),
+    }
+    for folder, (spec_text, folder_arrays, folder_card) in variants.items():
+        (HERE / folder).mkdir()
+        (HERE / folder / "head.json").write_text(spec_text, encoding="utf-8")
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, allow_pickle=True, **folder_arrays)
+        (HERE / folder / "head.npz").write_bytes(buffer.getvalue())
+        if "codebook" in folder_card:  # the card's own hash follows its (edited) themes, as a careful forger's would
+            folder_card["codebook"]["sha256"] = Codebook.from_list(folder_card["codebook"]["themes"]).sha256
+        folder_card["files"] = {name: hashlib.sha256((HERE / folder / name).read_bytes()).hexdigest() for name in ("head.json", "head.npz")}
+        (HERE / folder / "model_card.json").write_text(json.dumps(folder_card, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
