@@ -113,3 +113,11 @@ DIVERSITY = 0.5
 #: check-labels lists an answer when, for some theme, the cross-validated model sits on the
 #: other side of its threshold and at least this far from the label (|label - score|).
 SUSPECT_STRENGTH = 0.8
+
+#: Reports (pgtext report).
+REPORT_MIN_N = 30  # below this many respondents a share is flagged as indicative only
+REPORT_QUOTES = 3  # example quotes per theme
+
+#: Discovering new themes (pgtext discover).
+DISCOVER_MIN_SIZE = 5  # smallest candidate group; smaller groups are listed as leftovers
+DISCOVER_EXAMPLES = 3  # example answers per group

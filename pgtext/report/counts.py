@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pgtext import config
 from pgtext.errors import InputError
 from pgtext.files.tables import read_table
 from pgtext.label.prediction import (
@@ -33,8 +34,8 @@ from pgtext.model.codebook import Codebook
 from pgtext.report.quotes import pick_quotes, text_vectors
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-MIN_N = 30  # below this many respondents a share is flagged as indicative only
-QUOTES = 3
+MIN_N = config.REPORT_MIN_N
+QUOTES = config.REPORT_QUOTES
 ALL = "all"
 BLANK_GROUP = "(blank)"
 

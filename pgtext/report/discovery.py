@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pgtext import config
 from pgtext.embed import Embedder, Progress, embed_texts
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.model.codebook import Codebook
@@ -35,10 +36,10 @@ from pgtext.text.masking import (
 )
 from pgtext.text.nonanswers import is_non_answer
 
-MIN_SIZE = 5  # smallest candidate group; smaller groups are listed as leftovers
+MIN_SIZE = config.DISCOVER_MIN_SIZE
 MIN_SAMPLES = 2  # HDBSCAN density: neighbours a core answer needs (besides itself)
 LEFTOVER_SIZE = 3  # smallest leftover group; pairs say too little to list
-EXAMPLES = 3
+EXAMPLES = config.DISCOVER_EXAMPLES
 WORDS = 8
 TFIDF_WEIGHT = 1.0
 #: A group is new in the later wave when answers like it were this many times rarer before,
