@@ -301,7 +301,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    try:  # a read-only or full folder fails here, before anything is written
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc}); choose another folder.") from None
     os.close(fd)
     os.chmod(tmp_name, 0o666 & ~umask())  # mkstemp makes 0600; outputs get the usual permissions
     tmp = Path(tmp_name)
