@@ -19,8 +19,7 @@ import click
 ADVICE: dict[str, list[tuple[str, str]]] = {
     "--delimiter": [
         (r"try --delimiter ';' or --delimiter ',' or --delimiter tab", "save it again from Excel as 'CSV UTF-8'"),
-        (r"quote it or pick another delimiter with --delimiter", "quote it, or save the file again from Excel as 'CSV UTF-8'"),
-        (r"use ',', ';' or tab", "this command detects the delimiter"),
+        (r"quote it or pick another delimiter with --delimiter", "quote that field or take the delimiter out of it"),
     ],
     "--encoding": [
         (r"try --encoding utf-8 or --encoding cp1252", "save it again from Excel as 'CSV UTF-8'"),
@@ -34,6 +33,8 @@ ADVICE: dict[str, list[tuple[str, str]]] = {
         (r"choose one with --sheet", "move the one you want to the front in Excel, or save it as CSV"),
     ],
     "--text-col": [
+        (r"give one exactly as written, e\.g\. --text-col ('[^']*'|[^\s.]+)", "rename one of them in the file"),
+        (r" \(--text-col\)", ""),
         (r"use that name with --text-col or --id-col; the output uses it too", "the output uses that name too"),
         (r"use the name shown with --text-col; ", ""),
     ],

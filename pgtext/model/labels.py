@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pgtext.errors import LabelsError
+from pgtext.files.columns import find_column, shown_list
 from pgtext.files.tables import read_table
 from pgtext.model.codebook import Codebook
 
@@ -74,12 +75,13 @@ def load_labels(
         path = Path(raw_path)
         frame = read_table(path, encoding=encoding).frame
         columns = {c.casefold(): c for c in frame.columns}
-        if text_col.casefold() not in columns:
-            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {', '.join(frame.columns)}).")
+        text_name = find_column(list(frame.columns), text_col, str(path), "--text-col")
+        if text_name is None:
+            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}).")
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in enumerate(frame.to_dict("records"), start=2):
-            text = str(record[columns[text_col.casefold()]])
+            text = str(record[text_name])
             if not text.strip():
                 empty.append(i)
                 continue
