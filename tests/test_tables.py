@@ -158,14 +158,14 @@ def test_neither_utf8_nor_cp1252_asks_for_an_encoding(tmp_path):
     assert read_table(path, encoding="latin-1").frame.loc[0, "text"] == "\x81\x8d"
 
 
-def test_ragged_row_is_a_parse_error_with_delimiter_hint(tmp_path):
+def test_ragged_row_names_the_delimiter_inside_a_field(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_table(path)
     assert str(err.value) == (
-        f"{path}: cannot parse as CSV with delimiter ',' (Expected 2 fields in line 3, saw 3); "
-        "try --delimiter ';' or --delimiter ',' or --delimiter tab."
+        f"{path}: line 3 has more fields than the header (3, not 2): a field holds the delimiter ','; "
+        "quote it or pick another delimiter with --delimiter."
     )
 
 
@@ -243,7 +243,7 @@ def test_output_kind(name, kind):
 def test_output_kind_refuses_other_extensions():
     with pytest.raises(OutputError) as err:
         output_kind("uit.json")
-    assert str(err.value) == "uit.json: output must end in .csv or .xlsx."
+    assert str(err.value) == "uit.json: output must end in .csv, .tsv or .xlsx."
 
 
 def test_check_output_path(tmp_path, exports):

@@ -59,7 +59,7 @@ def find_column(columns: list[str], name: str, source: str, option: str) -> str 
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            listed = ", ".join(repr(shown(c)) for c in matches)
+            listed = ", ".join(f"'{shown(c)}'" for c in matches)
             raise InputError(
                 f"{source}: {len(matches)} columns match {name!r} ({option}) when case and spacing are ignored: "
                 f"{listed}; give one exactly as written, e.g. {option} {_quoted(matches[0])}."
@@ -82,7 +82,7 @@ def invisible_note(columns: list[str]) -> list[str]:
         return []
     kinds = sorted({INVISIBLE[ch] for c in odd for ch in str(c) if ch in INVISIBLE})
     return [
-        f"column name{'s' if len(odd) > 1 else ''} {', '.join(repr(shown(str(c))) for c in odd)} hold{'' if len(odd) > 1 else 's'} invisible "
+        f"column name{'s' if len(odd) > 1 else ''} {', '.join(f"'{shown(str(c))}'" for c in odd)} hold{'' if len(odd) > 1 else 's'} invisible "
         f"characters ({', '.join(kinds)}); names you give match without them, and the output keeps them as they are."
     ]
 

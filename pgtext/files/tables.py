@@ -30,7 +30,7 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 _SIGNATURES = {
-    b"PK\x03\x04": "an .xlsx or .zip file",
+    b"PK\x03\x04": "an .xlsx/.zip file",
     b"%PDF": "a PDF file",
     b"\xd0\xcf\x11\xe0": "an old .xls file",
     b"\x89PNG": "a PNG image",

@@ -62,7 +62,7 @@ def ods_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", "<office:document-content/>", compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(zipfile.ZipInfo("content.xml"), "<office:document-content/>", compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -148,7 +148,7 @@ def main() -> None:
     ]))
     write("invisible_in_header.csv", csv_bytes(basic(["respondent_id", "\u200bvraag1\u00a0"], ANSWERS), encoding="utf-8-sig"))
     write("ambiguous_columns.csv", csv_bytes(
-        [["respondent_id", "Vraag1", "vraag 1"], *[[f"R{i}", a, "Nee."] for i, a in enumerate(ANSWERS, 1)]]))
+        [["respondent_id", "Toelichting", "toelichting"], *[[f"R{i}", a, "Nee."] for i, a in enumerate(ANSWERS, 1)]]))
     write("spaces_around_names.csv", csv_bytes(basic([" respondent_id ", "  vraag1 "], ANSWERS)))
 
     # --- Invalid input ---
