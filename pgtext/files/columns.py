@@ -81,8 +81,9 @@ def invisible_note(columns: list[str]) -> list[str]:
     if not odd:
         return []
     kinds = sorted({INVISIBLE[ch] for c in odd for ch in str(c) if ch in INVISIBLE})
+    named = ", ".join("'" + shown(str(c)) + "'" for c in odd)
     return [
-        f"column name{'s' if len(odd) > 1 else ''} {', '.join(f"'{shown(str(c))}'" for c in odd)} hold{'' if len(odd) > 1 else 's'} invisible "
+        f"column name{'s' if len(odd) > 1 else ''} {named} hold{'' if len(odd) > 1 else 's'} invisible "
         f"characters ({', '.join(kinds)}); names you give match without them, and the output keeps them as they are."
     ]
 
