@@ -73,11 +73,13 @@ def load_labels(
     problems: list[str] = []
     for raw_path in paths:
         path = Path(raw_path)
-        frame = read_table(path, encoding=encoding).frame
+        table = read_table(path, encoding=encoding)
+        frame = table.frame
         columns = {c.casefold(): c for c in frame.columns}
         text_name = find_column(list(frame.columns), text_col, str(path), "--text-col")
         if text_name is None:
-            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}).")
+            how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
+            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}).{how}")
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in enumerate(frame.to_dict("records"), start=2):
