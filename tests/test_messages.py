@@ -411,3 +411,20 @@ def test_every_command_on_bad_files_gives_one_line_naming_only_its_own_options(c
         if missing:
             problems.append(f"{name}: names {sorted(missing)}, which '{command}' lacks: {said.strip()[-300:]}")
     assert not problems, "\n".join(problems)
+
+
+def test_column_names_match_ignoring_invisible_characters_and_errors_show_them():
+    from pgtext.errors import InputError
+    from pgtext.files.columns import resolve_column
+
+    columns = ["respondent_id", "\u200bvraag1", "toe\u00adlichting", "Q5\u00a0-\u00a0Toelichting", "\ufeffgemeente"]
+    assert resolve_column(columns, "vraag1", "x.csv", "--text-col") == "\u200bvraag1"
+    assert resolve_column(columns, "toelichting", "x.csv", "--text-col") == "toe\u00adlichting"
+    assert resolve_column(columns, "q5 - toelichting", "x.csv", "--text-col") == "Q5\u00a0-\u00a0Toelichting"
+    assert resolve_column(columns, "gemeente", "x.csv", "--id-col") == "\ufeffgemeente"
+    with pytest.raises(InputError) as err:
+        resolve_column(columns, "vraag2", "x.csv", "--text-col")
+    assert str(err.value) == (
+        "x.csv: no column 'vraag2' (--text-col); columns here: respondent_id, \\u200bvraag1, toe\\u00adlichting, "
+        "Q5\\u00a0-\\u00a0Toelichting, \\ufeffgemeente."
+    )

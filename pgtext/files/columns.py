@@ -59,6 +59,7 @@ def find_column(columns: list[str], name: str, source: str, option: str) -> str 
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
+            matches = [c for c in columns if _loose(c) == _loose(name)]  # every column it could mean
             listed = ", ".join(f"'{shown(c)}'" for c in matches)
             raise InputError(
                 f"{source}: {len(matches)} columns match {name!r} ({option}) when case and spacing are ignored: "
