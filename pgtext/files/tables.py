@@ -99,6 +99,8 @@ def read_table(
     if suffix == ".ods":
         raise InputError(f"{path}: {_NOT_READ['ods']}")
     if suffix in XLSX_SUFFIXES:
+        if head.strip() and not head.startswith(b"PK") and _looks_like_text(head):
+            raise InputError(f"{path}: is a text (CSV) file with an Excel name; rename it to .csv and give that.")
         return _read_xlsx(path, sheet)
     if suffix == ".xls":
         raise InputError(f"{path}: {_NOT_READ['xls']}")
@@ -237,6 +239,11 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
     raise InputError(
         f"{path}: cannot tell the text encoding (not UTF-8, not cp1252); name it with --encoding, e.g. --encoding latin-1."
     )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """The first bytes of a file are text: no control characters other than tab and line ends, in any 8-bit reading."""
+    return not any(char in _CONTROL for char in head.decode("cp1252", errors="replace"))
 
 
 def has_utf8_sequences(data: bytes) -> bool:

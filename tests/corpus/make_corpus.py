@@ -169,6 +169,7 @@ def main() -> None:
     write("password_protected.xlsx", ole_file("EncryptedPackage", "EncryptionInfo"))  # what Excel writes
     write("opendocument.ods", ods_bytes())
     write("opendocument_renamed.xlsx", ods_bytes())
+    write("csv_renamed.xlsx", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter=";", encoding="utf-8-sig"))
     write("spss.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit MS Windows 27.0.0.0" + b"\x00" * 200)
     write("delimiter_in_answer.csv", "respondent_id;vraag1\r\nR1;Meer woningen.\r\nR2;Twee dingen; de bus en de trein.\r\n".encode())
     xlsx("empty_sheet.xlsx", {"Blad1": []})
