@@ -230,8 +230,11 @@ def test_xlsx_sheet_choice_and_missing_sheet(tmp_path):
 
 def test_damaged_xlsx_is_an_input_error(tmp_path):
     path = tmp_path / "kapot.xlsx"
-    path.write_bytes(b"dit is geen excel")
+    path.write_bytes(b"PK\x03\x04 dit is geen excel meer")
     with pytest.raises(InputError, match=r"cannot read as \.xlsx"):
+        read_table(path)
+    path.write_bytes(b"dit is geen excel, maar tekst")  # a CSV someone renamed
+    with pytest.raises(InputError, match=r"is a text \(CSV\) file with an Excel name; rename it to \.csv"):
         read_table(path)
 
 
