@@ -138,7 +138,15 @@ def test_wrong_explicit_encoding_names_the_byte_and_the_fix(exports):
     first_accent = path.read_bytes().index("é".encode("cp1252"))
     with pytest.raises(InputError) as err:
         read_table(path, encoding="utf-8")
-    assert str(err.value) == f"{path}: not valid utf-8 (byte {first_accent}); try --encoding utf-8 or --encoding cp1252."
+    assert str(err.value) == (
+        f"{path}: not valid utf-8 (byte {first_accent}); leave out --encoding to detect it, or try --encoding cp1252."
+    )
+    utf16 = path.with_name("unicode.txt")
+    utf16.write_bytes("a\tb\r\n1\t2\r\n".encode("utf-16"))
+    with pytest.raises(InputError, match="not valid utf-8 .*; it starts like UTF-16 text: try --encoding utf-16."):
+        read_table(utf16, encoding="utf-8")
+    with pytest.raises(InputError, match="not UTF-16 text .*; leave out --encoding to detect it."):
+        read_table(path, encoding="utf-16")
 
 
 def test_explicit_encoding_is_used(exports):

@@ -216,13 +216,16 @@ def _tidy(frame: pd.DataFrame, header: list[object], notes: list[str]) -> tuple[
 def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
     """(text, encoding, notes): the given encoding, else UTF-8, else cp1252; mixed files line by line."""
     if encoding:
+        if encoding.lower().replace("_", "-") in ("utf-16", "utf16") and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+                and b"\x00" not in data[:4096]:
+            raise InputError(f"{path}: not UTF-16 text (no byte order mark, no NUL bytes); leave out --encoding to detect it.")
         try:
             return data.decode(encoding), encoding, []
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}; use e.g. --encoding utf-8 or --encoding cp1252.") from None
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{path}: not valid {encoding} (byte {exc.start}); try --encoding utf-8 or --encoding cp1252."
+                f"{path}: not valid {encoding} (byte {exc.start}); {_other_encoding(data, encoding)}"
             ) from None
     try:
         return data.decode("utf-8-sig"), "utf-8-sig", []
@@ -244,6 +247,15 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, li
 def _looks_like_text(head: bytes) -> bool:
     """The first bytes of a file are text: no control characters other than tab and line ends, in any 8-bit reading."""
     return not any(char in _CONTROL for char in head.decode("cp1252", errors="replace"))
+
+
+def _other_encoding(data: bytes, tried: str) -> str:
+    """What to try after an explicit --encoding failed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it starts like UTF-16 text: try --encoding utf-16."
+    return "leave out --encoding to detect it, or try --encoding cp1252." if "utf" in tried.lower() else (
+        "leave out --encoding to detect it, or try --encoding utf-8."
+    )
 
 
 def has_utf8_sequences(data: bytes) -> bool:

@@ -79,7 +79,10 @@ def load_labels(
         text_name = find_column(list(frame.columns), text_col, str(path), "--text-col")
         if text_name is None:
             how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
-            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}).{how}")
+            raise LabelsError(
+                f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}). Name the answer "
+                f"column with --text-col.{how}"
+            )
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in enumerate(frame.to_dict("records"), start=2):
