@@ -35,7 +35,6 @@ ADVICE: dict[str, list[tuple[str, str]]] = {
     "--text-col": [
         (r"give one exactly as written, e\.g\. --text-col ('[^']*'|[^\s.]+)", "rename one of them in the file"),
         (r" \(--text-col\)", ""),
-        (r"Name the answer column with --text-col", "Rename the answer column to 'text'"),
         (r"use that name with --text-col or --id-col; the output uses it too", "the output uses that name too"),
         (r"use the name shown with --text-col; ", ""),
     ],

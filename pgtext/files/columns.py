@@ -46,10 +46,11 @@ def _loose(name: str) -> str:
     return " ".join(_INVISIBLE.sub(lambda m: " " if m.group() in "\u00a0\u202f" else "", name).split()).casefold()
 
 
-def find_column(columns: list[str], name: str, source: str, option: str) -> str | None:
+def find_column(columns: list[str], name: str, source: str, option: str | None) -> str | None:
     """The column ``name`` means: exact, else ignoring case, else also spacing and invisible characters.
 
     None when nothing matches; an ``InputError`` listing them when two or more match equally well.
+    ``option`` is the option the user named the column with (None when the name is fixed, like 'text').
     """
     columns = [str(c) for c in columns]
     if name in columns:
@@ -61,9 +62,10 @@ def find_column(columns: list[str], name: str, source: str, option: str) -> str 
         if len(matches) > 1:
             matches = [c for c in columns if _loose(c) == _loose(name)]  # every column it could mean
             listed = ", ".join(f"'{shown(c)}'" for c in matches)
+            fix = f"give one exactly as written, e.g. {option} {_quoted(matches[0])}" if option else "rename one of them in the file"
             raise InputError(
-                f"{source}: {len(matches)} columns match {name!r} ({option}) when case and spacing are ignored: "
-                f"{listed}; give one exactly as written, e.g. {option} {_quoted(matches[0])}."
+                f"{source}: {len(matches)} columns match {name!r}{f' ({option})' if option else ''} when case and "
+                f"spacing are ignored: {listed}; {fix}."
             )
     return None
 

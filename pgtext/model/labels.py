@@ -58,7 +58,7 @@ def file_sha256(path: Path) -> str:
 
 
 def load_labels(
-    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str = TEXT_COLUMN
+    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str | None = None
 ) -> LabelledSet:
     """Read one or more labelled files into one checked set.
 
@@ -76,12 +76,12 @@ def load_labels(
         table = read_table(path, encoding=encoding)
         frame = table.frame
         columns = {c.casefold(): c for c in frame.columns}
-        text_name = find_column(list(frame.columns), text_col, str(path), "--text-col")
+        text_name = find_column(list(frame.columns), text_col or TEXT_COLUMN, str(path), "--text-col" if text_col else None)
         if text_name is None:
             how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
+            fix = "Name the answer column with --text-col" if text_col else f"Rename the answer column to '{TEXT_COLUMN}'"
             raise LabelsError(
-                f"{path}: needs a '{text_col}' column (found: {shown_list(list(frame.columns))}). Name the answer "
-                f"column with --text-col.{how}"
+                f"{path}: needs a '{text_col or TEXT_COLUMN}' column (found: {shown_list(list(frame.columns))}). {fix}.{how}"
             )
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
