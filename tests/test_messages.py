@@ -185,7 +185,7 @@ def test_label_with_a_locked_cache_warns_once_and_writes_the_same_output(tmp_pat
                         "-o", tmp_path / "uit.csv")
     finally:
         other.close()
-    fresh = invoke("label", export, "--model", model_dir, "--text-col", "vraag1", "--no-cache", "-o", tmp_path / "vers.csv")
+    invoke("label", export, "--model", model_dir, "--text-col", "vraag1", "--no-cache", "-o", tmp_path / "vers.csv")
     assert locked.exit_code == 0, locked.output
     warnings = [line for line in locked.stderr.splitlines() if line.startswith("Warning: ")]
     assert len(warnings) == 1 and "embedding cache cannot be used (database is locked" in warnings[0]

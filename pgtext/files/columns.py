@@ -85,10 +85,11 @@ def invisible_note(columns: list[str]) -> list[str]:
         return []
     kinds = sorted({INVISIBLE[ch] for c in odd for ch in str(c) if ch in INVISIBLE})
     named = ", ".join("'" + shown(str(c)) + "'" for c in odd)
-    return [
+    note = (
         f"column name{'s' if len(odd) > 1 else ''} {named} hold{'' if len(odd) > 1 else 's'} invisible "
         f"characters ({', '.join(kinds)}); names you give match without them, and the output keeps them as they are."
-    ]
+    )
+    return [note]
 
 
 def _quoted(name: str) -> str:

@@ -38,8 +38,6 @@ _SIGNATURES = {
     b"GIF8": "a GIF image",
     b"\x1f\x8b": "a gzip archive",
     b"SQLite format 3\x00": "an SQLite database",
-    b"$FL2": "an SPSS .sav file",
-    b"$FL3": "an SPSS .sav file",
     b"7z\xbc\xaf": "a 7-Zip archive",
     b"Rar!": "a RAR archive",
 }

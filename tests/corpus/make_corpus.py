@@ -141,9 +141,9 @@ def main() -> None:
     write("utf16_unicode_text.txt", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter="\t", encoding="utf-16"))
     # a UTF-8 export with two answers pasted in from a cp1252 file
     write("mixed_encoding.csv", b"".join([
-        "respondent_id;vraag1\r\nR1;Ideeën genoeg: woningen voor ouderen.\r\n".encode("utf-8"),
+        "respondent_id;vraag1\r\nR1;Ideeën genoeg: woningen voor ouderen.\r\n".encode(),
         "R2;Café en ontmoetingsplek, graag!\r\n".encode("cp1252"),
-        "R3;Geïsoleerd sinds de buurtbus weg is 😡\r\n".encode("utf-8"),
+        "R3;Geïsoleerd sinds de buurtbus weg is 😡\r\n".encode(),
         "R4;€ 5 per rit is te duur.\r\n".encode("cp1252"),
     ]))
     write("invisible_in_header.csv", csv_bytes(basic(["respondent_id", "\u200bvraag1\u00a0"], ANSWERS), encoding="utf-8-sig"))
@@ -171,7 +171,7 @@ def main() -> None:
     write("opendocument_renamed.xlsx", ods_bytes())
     write("csv_renamed.xlsx", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter=";", encoding="utf-8-sig"))
     write("spss.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit MS Windows 27.0.0.0" + b"\x00" * 200)
-    write("delimiter_in_answer.csv", "respondent_id;vraag1\r\nR1;Meer woningen.\r\nR2;Twee dingen; de bus en de trein.\r\n".encode())
+    write("delimiter_in_answer.csv", b"respondent_id;vraag1\r\nR1;Meer woningen.\r\nR2;Twee dingen; de bus en de trein.\r\n")
     xlsx("empty_sheet.xlsx", {"Blad1": []})
     write("ragged.csv", b"respondent_id,vraag1\r\nR1,Meer bussen\r\nR2,Meer huizen,extra,velden\r\n")
     write("unclosed_quote.csv", b'respondent_id,vraag1\r\nR1,"Meer bussen\r\nR2,Meer huizen\r\nR3,Meer bankjes\r\n')
