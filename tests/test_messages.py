@@ -63,6 +63,25 @@ def test_an_output_folder_that_is_not_writable_is_one_line(tmp_path, export, mod
     assert list(out.parent.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["report", "evaluate", "review"])
+def test_every_writer_names_the_output_when_its_folder_is_not_writable(tmp_path, model_dir, labels_path, codebook_path,
+                                                                        monkeypatch, command):
+    folder = tmp_path / "alleen-lezen"
+    folder.mkdir()
+    labelled = CORPUS / "labelled_formulas.csv"
+    args, out = {
+        "report": (["report", labelled, "--model", model_dir, "--text-col", "vraag1", "-o"], folder / "rapport.md"),
+        "evaluate": (["evaluate", labels_path, "--model", model_dir, "--json"], folder / "eval.json"),
+        "review": (["review", labelled, "--codebook", codebook_path, "--text-col", "vraag1", "-o"], folder / "review.xlsx"),
+    }[command]
+    _refuse(monkeypatch, "pgtext.files.tables.tempfile.mkstemp")
+    result = invoke(*args, out)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    # evaluate warns first that the gold is its own training data; the error is the last line
+    assert result.stderr.splitlines()[-1] == f"Error: {out}: cannot write in {folder} (Permission denied); choose another folder."
+    assert list(folder.iterdir()) == []
+
+
 def test_a_full_disk_while_writing_the_model_is_one_line_naming_the_folder(tmp_path, labels_path, codebook_path, monkeypatch):
     target = tmp_path / "modellen" / "nieuw"
     _refuse(monkeypatch, "pgtext.model.store.tempfile.mkdtemp", errno.ENOSPC)
