@@ -41,6 +41,11 @@ class PgtextGroup(click.Group):
             return super().invoke(ctx)
         except PgtextError as exc:
             raise click.ClickException(fit(str(exc), _subcommand(ctx))) from None
+        except click.UsageError:
+            raise
+        except click.ClickException as exc:  # a command's own message may quote a library one
+            exc.message = fit(exc.message, _subcommand(ctx))
+            raise
         except OSError as exc:
             raise click.ClickException(os_error_message(exc)) from None
         finally:
