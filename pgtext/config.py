@@ -20,6 +20,8 @@ DEFAULT_EMBEDDER = "minilm"
 FAKE_EMBEDDER = "fake"
 
 CACHE_ENV = "PGTEXT_CACHE_DIR"
+#: Seconds to wait for an embedding cache another process is writing; then go on without it.
+CACHE_TIMEOUT = 5.0
 
 #: Training.
 DEFAULT_FEATURES = "both"

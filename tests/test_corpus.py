@@ -12,6 +12,7 @@ exit code, a fragment the output must contain, and checks on the output file:
 - cell=COLUMN/ROW=TEXT     one cell (ROW counts data rows from 1) is exactly TEXT
 - length=COLUMN/ROW=N      one cell is N characters long
 - column=NAME              the output has this column
+- delimiter=NAME           the output's fields are separated by comma, semicolon or tab
 - formula_safe             no cell a spreadsheet would run: CSV cells neutralised, XLSX cells text
 
 Every case also checks: no traceback, the input unchanged, and after a failure one
@@ -112,6 +113,9 @@ def _check_output(item: str, output: Path, source: Path) -> None:
     frame = read_table(output).frame
     if name == "rows":
         assert len(frame) == int(spec)
+    elif name == "delimiter":
+        assert read_table(output).delimiter == DELIMITERS[spec]
+        assert output.read_bytes().decode("utf-8-sig").splitlines()[0].count(DELIMITERS[spec]) == len(frame.columns) - 1
     elif name == "column":
         assert spec in frame.columns, list(frame.columns)
     elif name in ("cell", "length"):

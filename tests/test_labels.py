@@ -70,7 +70,10 @@ def test_no_text_column(tmp_path, codebook):
     path = write_csv(tmp_path / "x.csv", ["antwoord", "themes"], [["Meer huizen", "wonen"]])
     with pytest.raises(LabelsError) as err:
         load_labels([path], codebook)
-    assert str(err.value) == f"{path}: needs a 'text' column (found: antwoord, themes)."
+    assert str(err.value) == f"{path}: needs a 'text' column (found: antwoord, themes). Rename the answer column to 'text'."
+    with pytest.raises(LabelsError) as err:  # where the user can name the column (evaluate, agreement)
+        load_labels([path], codebook, text_col="tekst")
+    assert str(err.value) == f"{path}: needs a 'tekst' column (found: antwoord, themes). Name the answer column with --text-col."
 
 
 def test_names_instead_of_slugs(tmp_path, codebook):

@@ -48,7 +48,10 @@ def test_ambiguous_case_insensitive_match_is_refused():
     frame = pd.DataFrame({"Vraag1": ["a"], "vraag1 ": ["b"], "VRAAG1": ["c"]})
     with pytest.raises(InputError) as err:
         resolve_text_columns(frame, ["vraag1"], "export.csv")
-    assert str(err.value) == "export.csv: no column 'vraag1' (--text-col); columns here: Vraag1, vraag1 , VRAAG1."
+    assert str(err.value) == (
+        "export.csv: 3 columns match 'vraag1' (--text-col) when case and spacing are ignored: 'Vraag1', 'vraag1 ', "
+        "'VRAAG1'; give one exactly as written, e.g. --text-col Vraag1."
+    )
 
 
 def test_check_compatible(model):

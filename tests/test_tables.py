@@ -138,7 +138,15 @@ def test_wrong_explicit_encoding_names_the_byte_and_the_fix(exports):
     first_accent = path.read_bytes().index("é".encode("cp1252"))
     with pytest.raises(InputError) as err:
         read_table(path, encoding="utf-8")
-    assert str(err.value) == f"{path}: not valid utf-8 (byte {first_accent}); try --encoding utf-8 or --encoding cp1252."
+    assert str(err.value) == (
+        f"{path}: not valid utf-8 (byte {first_accent}); leave out --encoding to detect it, or try --encoding cp1252."
+    )
+    utf16 = path.with_name("unicode.txt")
+    utf16.write_bytes("a\tb\r\n1\t2\r\n".encode("utf-16"))
+    with pytest.raises(InputError, match="not valid utf-8 .*; it starts like UTF-16 text: try --encoding utf-16."):
+        read_table(utf16, encoding="utf-8")
+    with pytest.raises(InputError, match="not UTF-16 text .*; leave out --encoding to detect it."):
+        read_table(path, encoding="utf-16")
 
 
 def test_explicit_encoding_is_used(exports):
@@ -158,14 +166,14 @@ def test_neither_utf8_nor_cp1252_asks_for_an_encoding(tmp_path):
     assert read_table(path, encoding="latin-1").frame.loc[0, "text"] == "\x81\x8d"
 
 
-def test_ragged_row_is_a_parse_error_with_delimiter_hint(tmp_path):
+def test_ragged_row_names_the_delimiter_inside_a_field(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_table(path)
     assert str(err.value) == (
-        f"{path}: cannot parse as CSV with delimiter ',' (Expected 2 fields in line 3, saw 3); "
-        "try --delimiter ';' or --delimiter ',' or --delimiter tab."
+        f"{path}: line 3 has more fields than the header (3, not 2): a field holds the delimiter ','; "
+        "quote it or pick another delimiter with --delimiter."
     )
 
 
@@ -230,8 +238,11 @@ def test_xlsx_sheet_choice_and_missing_sheet(tmp_path):
 
 def test_damaged_xlsx_is_an_input_error(tmp_path):
     path = tmp_path / "kapot.xlsx"
-    path.write_bytes(b"dit is geen excel")
+    path.write_bytes(b"PK\x03\x04 dit is geen excel meer")
     with pytest.raises(InputError, match=r"cannot read as \.xlsx"):
+        read_table(path)
+    path.write_bytes(b"dit is geen excel, maar tekst")  # a CSV someone renamed
+    with pytest.raises(InputError, match=r"is a text \(CSV\) file with an Excel name; rename it to \.csv"):
         read_table(path)
 
 
@@ -243,7 +254,7 @@ def test_output_kind(name, kind):
 def test_output_kind_refuses_other_extensions():
     with pytest.raises(OutputError) as err:
         output_kind("uit.json")
-    assert str(err.value) == "uit.json: output must end in .csv or .xlsx."
+    assert str(err.value) == "uit.json: output must end in .csv, .tsv or .xlsx."
 
 
 def test_check_output_path(tmp_path, exports):

@@ -57,7 +57,7 @@ class ProgressBar:
 def open_cache(cache_dir: str | None, no_cache: bool):
     from pgtext.embed.cache import EmbeddingCache
 
-    return None if no_cache else EmbeddingCache(config.cache_dir(cache_dir))
+    return None if no_cache else EmbeddingCache(config.cache_dir(cache_dir), on_problem=warn)
 
 
 def embedder_for(name: str, backend: str | None, cache_dir: str | None, card: dict | None = None):
@@ -69,12 +69,16 @@ def embedder_for(name: str, backend: str | None, cache_dir: str | None, card: di
 
 
 def warn(message: str) -> None:
-    click.echo(f"Warning: {message}", err=True)
+    from pgtext.cli.advice import fit
+
+    click.echo(f"Warning: {fit(message)}", err=True)
 
 
 def note(message: str) -> None:
     """How an input was read (skipped rows, renamed columns), on stderr beside warnings."""
-    click.echo(f"Note: {message}", err=True)
+    from pgtext.cli.advice import fit
+
+    click.echo(f"Note: {fit(message)}", err=True)
 
 
 cache_dir_option = click.option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -81,6 +82,12 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
     target = Path(model_dir)
     if target.exists() and any(target.iterdir()) and not force:
         raise click.ClickException(f"{target}: already exists and is not empty; choose another --model or add --force.")
+    if target.is_dir() and any(target.iterdir()) and not (target / "model_card.json").is_file():
+        raise click.ClickException(
+            f"{target}: not a model folder (no model_card.json); --force only replaces a folder 'pgtext train' "
+            "wrote. Choose another --model."
+        )
+    target = Path(os.path.abspath(target)) if not target.name else target  # "--model ." names the folder it is in
     book_path = Path(codebook) if codebook else codebook_beside(Path(labels[0]))
     book = load_codebook(book_path)
     with ProgressBar("Embedding", quiet) as bar:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pgtext.errors import OutputError
-from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook
+from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook, sheet_titles
 from pgtext.files.tables import atomic_write
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -43,13 +43,14 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """One XLSX sheet per table; sheet names cut to Excel's 31 characters; formula-like cells kept text."""
-    ready = {name: for_xlsx(frame, str(path)) for name, frame in sheets.items()}
+    """One XLSX sheet per table, titled as Excel allows (``safe_cells.sheet_titles``); formula-like cells kept text."""
+    titles = sheet_titles(list(sheets))
+    ready = {title: for_xlsx(frame, str(path)) for title, frame in zip(titles, sheets.values())}
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in ready.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
+            for title, frame in ready.items():
+                frame.to_excel(writer, sheet_name=title, index=False)
             protect_workbook(writer.book)
 
     atomic_write(path, write)

@@ -17,6 +17,8 @@ import re
 
 import pandas as pd
 
+from pgtext.files.columns import invisible_note
+
 _IMPORT_ID = re.compile(r'\s*\{\s*"ImportId"\s*:')
 _SEP_LINE = re.compile(r"sep=(.)\r?\n?$", re.IGNORECASE)
 #: Extra header rows sit right under the column names; never look further down.
@@ -56,7 +58,7 @@ def column_names(header: list[object]) -> tuple[list[str], list[str]]:
             f"columns with the same name kept apart as {', '.join(renamed)} "
             "(use that name with --text-col or --id-col; the output uses it too)."
         )
-    return out, notes
+    return out, notes + invisible_note(out)
 
 
 def extra_header_rows(frame: pd.DataFrame) -> int:

@@ -137,3 +137,31 @@ def _map_text(frame: pd.DataFrame, select, change, one) -> pd.DataFrame:
         out = out.copy() if out is frame else out
         out.columns = names
     return out
+
+
+#: What Excel refuses in a sheet title: these characters, more than 31 characters, an apostrophe at
+#: either end, an empty title, "History" (reserved), and two titles the same ignoring case.
+_NOT_IN_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+SHEET_TITLE_LIMIT = 31
+
+
+def sheet_titles(names: list[str]) -> list[str]:
+    """Sheet titles Excel accepts for ``names``, in order, each as close to its name as allowed.
+
+    The one place titles are made, so a ``--by`` column like "regio/gemeente [2026]?" or a long
+    name never stops a workbook being written.
+    """
+    titles: list[str] = []
+    taken: set[str] = set()
+    for name in names:
+        base = _NOT_IN_TITLE.sub("_", str(name)).strip().strip("'").strip() or "sheet"
+        if base.casefold() == "history":
+            base = "history_"
+        title, number = base[:SHEET_TITLE_LIMIT], 1
+        while title.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            title = base[: SHEET_TITLE_LIMIT - len(suffix)] + suffix
+        taken.add(title.casefold())
+        titles.append(title)
+    return titles

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pgtext.files import safe_cells
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SPSS_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 _SIGNATURES = {
     b"PK\x03\x04": "an .xlsx/.zip file",
@@ -36,11 +38,23 @@ _SIGNATURES = {
     b"GIF8": "a GIF image",
     b"\x1f\x8b": "a gzip archive",
     b"SQLite format 3\x00": "an SQLite database",
-    b"$FL2": "an SPSS .sav file",
-    b"$FL3": "an SPSS .sav file",
     b"7z\xbc\xaf": "a 7-Zip archive",
     b"Rar!": "a RAR archive",
 }
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft's compound file: old .xls, or an encrypted .xlsx
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_NOT_READ = {
+    "ods": "is an OpenDocument spreadsheet (.ods, from LibreOffice or Google Sheets); save it as .xlsx or .csv.",
+    "encrypted": "is password-protected; remove the password in Excel (File > Info > Protect Workbook) and save it again.",
+    "xls": "old .xls files are not supported; save it as .xlsx or .csv in Excel.",
+    "ole": (
+        "is an old Excel .xls file or a password-protected Excel file; save it as .xlsx or .csv in Excel "
+        "(removing any password first)."
+    ),
+}
+#: A valid UTF-8 sequence of two or more bytes: text cp1252 would garble (é read as Ã©).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MAX_LINES_NAMED = 10
 _BINARY = "looks like a binary file, not a CSV export (if it is UTF-16 text, add --encoding utf-16)."
 _CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
 
@@ -73,11 +87,45 @@ def read_table(
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give a .csv or .xlsx file.")
     suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if suffix in SPSS_SUFFIXES or head.startswith((b"$FL2", b"$FL3")):
+        return read_spss(path)
+    kind = spreadsheet_kind(path, head)
+    if kind in _NOT_READ:
+        raise InputError(f"{path}: {_NOT_READ[kind]}")
+    if suffix == ".ods":
+        raise InputError(f"{path}: {_NOT_READ['ods']}")
     if suffix in XLSX_SUFFIXES:
+        if head.strip() and not head.startswith(b"PK") and _looks_like_text(head):
+            raise InputError(f"{path}: is a text (CSV) file with an Excel name; rename it to .csv and give that.")
         return _read_xlsx(path, sheet)
     if suffix == ".xls":
-        raise InputError(f"{path}: old .xls files are not supported; save it as .xlsx or .csv in Excel.")
+        raise InputError(f"{path}: {_NOT_READ['xls']}")
     return _read_csv(path, encoding, delimiter)
+
+
+def read_spss(path: Path) -> Table:
+    """SPSS files: the one place that says they are not read yet (until an SPSS reader lands here)."""
+    raise InputError(f"{path}: SPSS .sav files are not read yet; export to .xlsx or .csv.")
+
+
+def spreadsheet_kind(path: Path, head: bytes) -> str | None:
+    """What a spreadsheet pgtext cannot read is, from its first bytes: 'ods', 'encrypted', 'xls', 'ole'; else None.
+
+    An encrypted .xlsx and an old .xls share the compound-file signature (D0 CF 11 E0); the names
+    of the streams inside (stored as UTF-16) tell them apart.
+    """
+    if head.startswith(b"PK\x03\x04") and _ODS_MIMETYPE in head[:200]:
+        return "ods"  # an ODF zip starts with its uncompressed mimetype file
+    if not head.startswith(_OLE):
+        return None
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if any(name.encode("utf-16-le") + b"\x00\x00" in data for name in ("Workbook", "Book")):
+        return "xls"
+    return "ole"
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
@@ -92,10 +140,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if encoding is None and data[:4096].count(b"\x00") > 64:
         raise InputError(f"{path}: {_BINARY}")
     guessed = encoding is None
-    text, encoding = _decode(path, data, encoding)
+    text, encoding, notes = _decode(path, data, encoding)
     if guessed and _mostly_control(text[:4096]):
         raise InputError(f"{path}: {_BINARY}")  # binary data that happens to decode as text
-    notes: list[str] = []
     nuls = text.count("\x00")
     if nuls:
         text = text.replace("\x00", "")
@@ -132,7 +179,7 @@ def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[l
                 continue
             if len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
-                    raise csv.Error(f"Expected {width} fields in line {reader.line_num}, saw {len(row)}")
+                    raise too_many_fields(path, reader.line_num, len(row), width, delimiter)
                 row = row[:width]
             elif len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -147,6 +194,15 @@ def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[l
     return header, rows
 
 
+def too_many_fields(path: Path, line: int, fields: int, width: int, delimiter: str) -> InputError:
+    """The real cause of a row wider than the header: an unquoted delimiter inside an answer."""
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    return InputError(
+        f"{path}: line {line} has more fields than the header ({fields}, not {width}): a field holds the "
+        f"delimiter {shown}; quote it or pick another delimiter with --delimiter."
+    )
+
+
 def _tidy(frame: pd.DataFrame, header: list[object], notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """Column names made usable and unique, survey tools' extra header rows dropped; notes say what changed."""
     names, renamed = export_quirks.column_names(header)
@@ -155,24 +211,83 @@ def _tidy(frame: pd.DataFrame, header: list[object], notes: list[str]) -> tuple[
     return frame, [*notes, *renamed, *skipped]
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
+    """(text, encoding, notes): the given encoding, else UTF-8, else cp1252; mixed files line by line."""
     if encoding:
+        if encoding.lower().replace("_", "-") in ("utf-16", "utf16") and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+                and b"\x00" not in data[:4096]:
+            raise InputError(f"{path}: not UTF-16 text (no byte order mark, no NUL bytes); leave out --encoding to detect it.")
         try:
-            return data.decode(encoding), encoding
+            return data.decode(encoding), encoding, []
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}; use e.g. --encoding utf-8 or --encoding cp1252.") from None
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{path}: not valid {encoding} (byte {exc.start}); try --encoding utf-8 or --encoding cp1252."
+                f"{path}: not valid {encoding} (byte {exc.start}); {_other_encoding(data, encoding)}"
             ) from None
-    for candidate in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig", []
+    except UnicodeDecodeError:
+        pass
+    if has_utf8_sequences(data):
+        mixed = _decode_lines(data)
+        if mixed is not None:
+            return mixed
+    try:
+        return data.decode("cp1252"), "cp1252", []
+    except UnicodeDecodeError:
+        pass
     raise InputError(
         f"{path}: cannot tell the text encoding (not UTF-8, not cp1252); name it with --encoding, e.g. --encoding latin-1."
     )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """The first bytes of a file are text: no control characters other than tab and line ends, in any 8-bit reading."""
+    return not any(char in _CONTROL for char in head.decode("cp1252", errors="replace"))
+
+
+def _other_encoding(data: bytes, tried: str) -> str:
+    """What to try after an explicit --encoding failed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it starts like UTF-16 text: try --encoding utf-16."
+    return "leave out --encoding to detect it, or try --encoding cp1252." if "utf" in tried.lower() else (
+        "leave out --encoding to detect it, or try --encoding utf-8."
+    )
+
+
+def has_utf8_sequences(data: bytes) -> bool:
+    """True when ``data`` holds UTF-8 encoded accents or emoji (so reading it all as cp1252 would garble them)."""
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+def _decode_lines(data: bytes) -> tuple[str, str, list[str]] | None:
+    """A UTF-8 file with some lines in cp1252 (answers pasted from another file): each line as it was written.
+
+    The UTF-8 lines stay exactly as they are; only the others are read as cp1252, and the note
+    names them. None when a line is neither.
+    """
+    parts: list[str] = []
+    bad: list[int] = []
+    for number, line in enumerate(data.splitlines(keepends=True), 1):
+        try:
+            parts.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            try:
+                parts.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None
+            bad.append(number)
+    named = ", ".join(map(str, bad[:_MAX_LINES_NAMED]))
+    if len(bad) > _MAX_LINES_NAMED:
+        named += f" and {len(bad) - _MAX_LINES_NAMED} more"
+    elif len(bad) > 1:
+        named = named.rpartition(", ")[0] + " and " + str(bad[-1])
+    note = (
+        f"line{'s' if len(bad) > 1 else ''} {named} of the file {'are' if len(bad) > 1 else 'is'} not UTF-8 like the "
+        "rest; read as cp1252 (Windows). Check the accents in those answers."
+    )
+    return "".join(parts), "utf-8", [note]
 
 
 def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
@@ -255,7 +370,7 @@ def output_kind(path: str | Path) -> str:
         return "csv"
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
-    raise OutputError(f"{path}: output must end in .csv or .xlsx.")
+    raise OutputError(f"{path}: output must end in .csv, .tsv or .xlsx.")
 
 
 def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Path:
@@ -277,6 +392,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", she
     """
     path = Path(path)
     kind = output_kind(path)
+    delimiter = output_delimiter(path, delimiter)
 
     ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))
 
@@ -285,10 +401,15 @@ def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", she
             ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
         else:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                ready.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+                ready.to_excel(writer, index=False, sheet_name=safe_cells.sheet_titles([sheet_name])[0])
                 safe_cells.protect_workbook(writer.book)
 
     atomic_write(path, write)
+
+
+def output_delimiter(path: str | Path, delimiter: str) -> str:
+    """A .tsv output is tab-separated whatever the input was; other CSV outputs keep ``delimiter``."""
+    return "\t" if Path(path).suffix.lower() == ".tsv" else delimiter
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -301,7 +422,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    try:  # a read-only or full folder fails here, before anything is written
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc}); choose another folder.") from None
     os.close(fd)
     os.chmod(tmp_name, 0o666 & ~umask())  # mkstemp makes 0600; outputs get the usual permissions
     tmp = Path(tmp_name)

@@ -10,6 +10,7 @@ import pandas as pd
 from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError, ModelError
+from pgtext.files.columns import resolve_column, shown_list
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
 from pgtext.model.store import ThemeModel
@@ -73,23 +74,9 @@ def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) ->
                 if col.casefold() == candidate:
                     return [col]
         raise InputError(
-            f"{source}: name the open-answer column(s) with --text-col; columns here: {', '.join(columns)}."
+            f"{source}: name the open-answer column(s) with --text-col; columns here: {shown_list(columns)}."
         )
     return [resolve_column(columns, name, source, "--text-col") for name in wanted]
-
-
-def resolve_column(columns: list[str], name: str, source: str, option: str) -> str:
-    if name in columns:
-        return name
-    for key in (str.casefold, _loose):  # exact, then ignoring case, then also spacing and line breaks
-        matches = [c for c in columns if key(c) == key(name)]
-        if len(matches) == 1:
-            return matches[0]
-    raise InputError(f"{source}: no column {name!r} ({option}); columns here: {', '.join(columns)}.")
-
-
-def _loose(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def score_texts(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,11 @@ from pgtext.files.tables import (
     CSV_SUFFIXES,
     _resolve_delimiter,
     atomic_write,
+    has_utf8_sequences,
+    output_delimiter,
     output_kind,
     read_table,
+    too_many_fields,
     write_table,
 )
 from pgtext.label.prediction import (
@@ -103,8 +107,8 @@ def streamable(
     if not head.strip() or head.startswith(_ODD_STARTS) or head[:4096].count(b"\x00") > 64:
         return None
     found = _scan_encoding(source, encoding)
-    if found is None:
-        return None
+    if found is None or (found == "cp1252" and encoding is None and _any_utf8(source)):
+        return None  # a UTF-8 file with some cp1252 lines: read_table reads it line by line
     text = codecs.getincrementaldecoder(found)().decode(head, final=False)
     found_delimiter = _resolve_delimiter(source, text, delimiter)
     if export_quirks.needs_whole_read(text, found_delimiter):
@@ -130,6 +134,14 @@ def _scan_encoding(path: Path, encoding: str | None) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+def _any_utf8(path: Path) -> bool:
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            if has_utf8_sequences(block):
+                return True
+    return False
 
 
 def _label_chunks(
@@ -164,7 +176,8 @@ def _label_chunks(
                     chunk, model, embedder, text_cols, id_col=id_col, cache=cache, progress=report, source=str(source)
                 )
                 safe_cells.for_csv(result.frame).to_csv(
-                    handle, header=not summaries, index=False, sep=found.delimiter, lineterminator="\r\n"
+                    handle, header=not summaries, index=False, sep=output_delimiter(target, found.delimiter),
+                    lineterminator="\r\n",
                 )
                 summaries.append(result.summary)
         if not summaries:  # raised inside, so no output file is left behind
@@ -219,6 +232,10 @@ def _count_answers(source: Path, found: CsvFormat, positions: list[int], chunk_r
 
 
 def _parse_error(source: Path, found: CsvFormat, exc: Exception) -> InputError:
+    wide = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if wide:  # pandas' words for a row wider than the header
+        width, line, fields = map(int, wide.groups())
+        return too_many_fields(source, line, fields, width, found.delimiter)
     return InputError(
         f"{source}: cannot parse as CSV with delimiter {found.delimiter!r} ({exc}); "
         "try --delimiter ';' or --delimiter ',' or --delimiter tab."

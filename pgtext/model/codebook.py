@@ -95,6 +95,7 @@ def theme_key(text: str) -> str:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook CSV/XLSX: columns slug, name, description; unique slugs and names."""
+    from pgtext.files.columns import shown_list
     from pgtext.files.tables import read_table
 
     path = Path(path)
@@ -107,7 +108,7 @@ def load_codebook(path: str | Path) -> Codebook:
     if missing:
         raise CodebookError(
             f"{path}: codebook needs columns {', '.join(REQUIRED_COLUMNS)}; missing {', '.join(missing)} "
-            f"(found: {', '.join(frame.columns)})."
+            f"(found: {shown_list(list(frame.columns))})."
         )
     themes: list[Theme] = []
     for i, row in enumerate(frame.itertuples(index=False), start=2):

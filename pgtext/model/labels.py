@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pgtext.errors import LabelsError
+from pgtext.files.columns import find_column, shown_list
 from pgtext.files.tables import read_table
 from pgtext.model.codebook import THEME_SEPARATOR, Codebook
 
@@ -57,7 +58,7 @@ def file_sha256(path: Path) -> str:
 
 
 def load_labels(
-    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str = TEXT_COLUMN
+    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str | None = None
 ) -> LabelledSet:
     """Read one or more labelled files into one checked set.
 
@@ -72,14 +73,20 @@ def load_labels(
     problems: list[str] = []
     for raw_path in paths:
         path = Path(raw_path)
-        frame = read_table(path, encoding=encoding).frame
+        table = read_table(path, encoding=encoding)
+        frame = table.frame
         columns = {c.casefold(): c for c in frame.columns}
-        if text_col.casefold() not in columns:
-            raise LabelsError(f"{path}: needs a '{text_col}' column (found: {', '.join(frame.columns)}).")
+        text_name = find_column(list(frame.columns), text_col or TEXT_COLUMN, str(path), "--text-col" if text_col else None)
+        if text_name is None:
+            how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
+            fix = "Name the answer column with --text-col" if text_col else f"Rename the answer column to '{TEXT_COLUMN}'"
+            raise LabelsError(
+                f"{path}: needs a '{text_col or TEXT_COLUMN}' column (found: {shown_list(list(frame.columns))}). {fix}.{how}"
+            )
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in enumerate(frame.to_dict("records"), start=2):
-            text = str(record[columns[text_col.casefold()]])
+            text = str(record[text_name])
             if not text.strip():
                 empty.append(i)
                 continue

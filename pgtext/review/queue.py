@@ -13,6 +13,7 @@ import pandas as pd
 
 from pgtext import config
 from pgtext.errors import InputError
+from pgtext.files.columns import shown_list
 from pgtext.label.prediction import (
     CONFIDENCE,
     NEEDS_REVIEW,
@@ -174,7 +175,7 @@ def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     ]
     if len(candidates) == 1 and scored.any():
         return candidates[0]
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {', '.join(columns)}.")
+    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {shown_list(columns)}.")
 
 
 def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | None:

@@ -55,6 +55,24 @@ def xlsx(name: str, sheets: dict[str, list[list[object]]]) -> None:
     book.save(HERE / name)
 
 
+def ole_file(*streams: str) -> bytes:
+    """The start of a Microsoft compound file: its signature, then directory entries naming its streams."""
+    entries = b"".join(
+        (name.encode("utf-16-le") + b"\x00\x00").ljust(64, b"\x00") + bytes([2 * len(name) + 2, 0]) + b"\x00" * 62
+        for name in ("Root Entry", *streams)
+    )
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + entries
+
+
+def ods_bytes() -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice starts one: an uncompressed 'mimetype' member first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(zipfile.ZipInfo("content.xml"), "<office:document-content/>", compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
 def basic(header: list[str], column: list[str]) -> list[list[str]]:
     return [header, *[[f"R{i:02d}", answer] for i, answer in enumerate(column, 1)]]
 
@@ -128,6 +146,16 @@ def main() -> None:
     write("short_rows.csv", b"respondent_id,gemeente,vraag1,vraag2\r\nR1,Enschede,Meer bussen\r\nR2,Hengelo\r\nR3,Almelo,,Meer huizen\r\n")
     write("all_answers_blank.csv", csv_bytes(basic(["respondent_id", "vraag1"], ["", "  ", ""])))
     write("utf16_unicode_text.txt", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter="\t", encoding="utf-16"))
+    # a UTF-8 export with two answers pasted in from a cp1252 file
+    write("mixed_encoding.csv", b"".join([
+        "respondent_id;vraag1\r\nR1;Ideeën genoeg: woningen voor ouderen.\r\n".encode(),
+        "R2;Café en ontmoetingsplek, graag!\r\n".encode("cp1252"),
+        "R3;Geïsoleerd sinds de buurtbus weg is 😡\r\n".encode(),
+        "R4;€ 5 per rit is te duur.\r\n".encode("cp1252"),
+    ]))
+    write("invisible_in_header.csv", csv_bytes(basic(["respondent_id", "\u200bvraag1\u00a0"], ANSWERS), encoding="utf-8-sig"))
+    write("ambiguous_columns.csv", csv_bytes(
+        [["respondent_id", "Toelichting", "toelichting"], *[[f"R{i}", a, "Nee."] for i, a in enumerate(ANSWERS, 1)]]))
     write("spaces_around_names.csv", csv_bytes(basic([" respondent_id ", "  vraag1 "], ANSWERS)))
 
     # --- Invalid input ---
@@ -143,7 +171,14 @@ def main() -> None:
     write("binary_with_nuls.csv", b"\x07\x00\x00\x00\x2a\x00\x00\x00" * 256)
     write("binary_no_nuls.csv", bytes(range(1, 9)) * 300 + b"\x0e\x0f\x10\x11\x12\x13\x14" * 200)
     write("damaged.xlsx", b"PK\x03\x04 dit is geen excel meer, de download brak af")
-    write("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    write("old_excel.xls", ole_file("Workbook"))
+    write("old_excel_renamed.xlsx", ole_file("Workbook"))  # "saved as .xlsx" by renaming
+    write("password_protected.xlsx", ole_file("EncryptedPackage", "EncryptionInfo"))  # what Excel writes
+    write("opendocument.ods", ods_bytes())
+    write("opendocument_renamed.xlsx", ods_bytes())
+    write("csv_renamed.xlsx", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter=";", encoding="utf-8-sig"))
+    write("spss.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit MS Windows 27.0.0.0" + b"\x00" * 200)
+    write("delimiter_in_answer.csv", b"respondent_id;vraag1\r\nR1;Meer woningen.\r\nR2;Twee dingen; de bus en de trein.\r\n")
     xlsx("empty_sheet.xlsx", {"Blad1": []})
     write("ragged.csv", b"respondent_id,vraag1\r\nR1,Meer bussen\r\nR2,Meer huizen,extra,velden\r\n")
     write("unclosed_quote.csv", b'respondent_id,vraag1\r\nR1,"Meer bussen\r\nR2,Meer huizen\r\nR3,Meer bankjes\r\n')
