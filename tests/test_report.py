@@ -277,7 +277,7 @@ def test_cli_refuses_existing_output_input_and_unknown_extension(waves, card_dir
     result = _invoke(*base, "-o", str(tmp_path / "r.txt"))
     assert result.exit_code == 1 and "--output must end in" in result.output
     result = _invoke(*base, "--chart", str(tmp_path / "c.jpg"))
-    assert result.exit_code == 1 and "--chart must end in .png" in result.output
+    assert result.exit_code == 1 and "--chart must end in .pdf, .png or .svg." in result.output
 
 
 def test_cli_unknown_by_column_names_the_columns(waves, card_dir):

@@ -313,7 +313,7 @@ def test_atomic_write_interrupted_by_other_error_keeps_old_file(tmp_path):
 def test_atomic_write_success_replaces_and_cleans_up(tmp_path):
     target = tmp_path / "uit.csv"
     target.write_text("oud", encoding="utf-8")
-    atomic_write(target, lambda tmp: tmp.write_text("nieuw", encoding="utf-8"))
+    atomic_write(target, lambda tmp: tmp.write_text("nieuw", encoding="utf-8"), replace=True)
     assert target.read_text(encoding="utf-8") == "nieuw"
     assert os.listdir(tmp_path) == ["uit.csv"]
 
