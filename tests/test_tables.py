@@ -358,3 +358,31 @@ def test_output_file_gets_the_usual_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_row_numbers_are_the_rows_a_spreadsheet_shows(tmp_path):
+    """index + 2 = the row Excel shows: blank lines counted, a quoted line break inside its row, header row 1."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'\r\nid;vraag1\r\nR1;a\r\n\r\nR2;"twee\r\nregels"\r\nR3;\r\n')
+    frame = read_table(path).frame
+    assert frame["id"].tolist() == ["R1", "R2", "R3"]
+    assert (frame.index + 2).tolist() == [3, 5, 6]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in ([], ["id", "vraag1"], ["R1", "a"], [], ["R2", "b"]):
+        book.active.append(row)
+    book.save(tmp_path / "export.xlsx")
+    frame = read_table(tmp_path / "export.xlsx").frame  # the blank row above the names is skipped
+    assert list(frame.columns) == ["id", "vraag1"]
+    assert dict(zip(frame.index + 2, frame["id"])) == {3: "R1", 4: "", 5: "R2"}
+
+
+def test_labels_messages_name_the_spreadsheet_row(tmp_path, codebook):
+    from pgtext.errors import LabelsError
+    from pgtext.model.labels import load_labels
+
+    path = tmp_path / "labels.csv"
+    path.write_bytes(b"text,themes\r\nMeer huizen.,wonen\r\n\r\n\r\nDe bus.,ouderen\r\n")
+    with pytest.raises(LabelsError, match=r"labels.csv, row 5: unknown theme 'ouderen'"):
+        load_labels([path], codebook)

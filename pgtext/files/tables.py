@@ -243,7 +243,7 @@ def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
         return "\t"
     # The header row is the surest signal: exports name their columns without quotes or
     # punctuation, while answers below may hold any number of commas and semicolons.
-    header = next(iter(text.splitlines()), "")
+    header = next((line for line in text.splitlines() if line.strip()), "")  # blank lines above it are skipped
     counts = {d: _count_outside_quotes(header, d) for d in (";", ",", "\t")}
     ranked = sorted(counts, key=counts.get, reverse=True)
     if counts[ranked[0]] and counts[ranked[0]] > counts[ranked[1]]:

@@ -264,7 +264,7 @@ def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None
     problems: list[str] = []
     decisions: list[Decision] = []
     pending: dict[int, str] = {}  # position -> item it follows
-    for i, record in enumerate(frame.to_dict("records"), start=2):
+    for i, record in zip((frame.index + 2).tolist(), frame.to_dict("records")):  # spreadsheet rows
         if not any(str(v).strip() for v in record.values()):
             continue  # an emptied row
         text = str(record[lookup[TEXT]])
