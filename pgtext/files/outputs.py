@@ -139,7 +139,7 @@ def atomic_write(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror or exc}).") from None
-    with _sigterm_as_exit():
+    with sigterm_unwinds():
         tmp: Path | None = None
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
@@ -190,7 +190,7 @@ def _appeared(path: Path) -> OutputError:
 
 
 @contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
+def sigterm_unwinds() -> Iterator[None]:
     """While a file is written, SIGTERM unwinds like Ctrl-C (so temporary files are removed), exit code 143."""
     usable = hasattr(signal, "SIGTERM") and threading.current_thread() is threading.main_thread()
     previous = signal.getsignal(signal.SIGTERM) if usable else None

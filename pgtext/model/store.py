@@ -23,7 +23,7 @@ import pandas as pd
 
 from pgtext import __version__, config
 from pgtext.errors import ModelError
-from pgtext.files.outputs import overlaps, same_path, umask
+from pgtext.files.outputs import overlaps, same_path, sigterm_unwinds, umask
 from pgtext.model.codebook import Codebook
 from pgtext.model.head import ARRAYS_FILE, SPEC_FILE, LinearHead
 
@@ -206,23 +206,24 @@ def save_model(model: ThemeModel, folder: str | Path, force: bool = False, input
     landed in it meanwhile, it is put back and the run refused.
     """
     folder = check_model_target(folder, inputs or [], force)
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    except OSError as exc:
-        raise ModelError(f"{folder}: cannot write here ({exc.strerror or exc}); choose another --model.") from None
-    try:
-        os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
-        names = model.head.save(staging)
-        card = dict(model.card)
-        card["files"] = {name: _sha256(staging / name) for name in names}
-        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        check_model_target(folder, inputs or [], force)
-        _swap_in(staging, folder)
-    except OSError as exc:
-        raise ModelError(f"{folder}: cannot write the model ({exc.strerror or exc}).") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with sigterm_unwinds():  # a SIGTERM unwinds like Ctrl-C, so the staging folder goes too
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        except OSError as exc:
+            raise ModelError(f"{folder}: cannot write here ({exc.strerror or exc}); choose another --model.") from None
+        try:
+            os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
+            names = model.head.save(staging)
+            card = dict(model.card)
+            card["files"] = {name: _sha256(staging / name) for name in names}
+            (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            check_model_target(folder, inputs or [], force)
+            _swap_in(staging, folder)
+        except OSError as exc:
+            raise ModelError(f"{folder}: cannot write the model ({exc.strerror or exc}).") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     model.card = card
     return folder
 
@@ -237,13 +238,17 @@ def _swap_in(staging: Path, folder: Path) -> None:
         return
     old = folder.with_name(f".{folder.name}.replaced-{os.getpid()}-{secrets.token_hex(4)}")
     folder.rename(old)
-    if not is_model_folder(old):  # something was added between the check and the swap
-        old.rename(folder)
-        raise ModelError(f"{folder}: changed while the model was being written; left it as it is. Run train again.")
     try:
+        why = _not_a_model(old)
+        if why:  # something landed in it between the check and the swap: put it back untouched
+            raise ModelError(
+                f"{folder}: is not a pgtext model folder ({why}); --force replaces only a folder 'pgtext train' "
+                "wrote. Choose another --model."
+            )
         staging.rename(folder)
-    except OSError:
-        old.rename(folder)
+    except BaseException:
+        if not folder.exists():
+            old.rename(folder)
         raise
     shutil.rmtree(old, ignore_errors=True)
 
