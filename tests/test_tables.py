@@ -386,3 +386,24 @@ def test_labels_messages_name_the_spreadsheet_row(tmp_path, codebook):
     path.write_bytes(b"text,themes\r\nMeer huizen.,wonen\r\n\r\n\r\nDe bus.,ouderen\r\n")
     with pytest.raises(LabelsError, match=r"labels.csv, row 5: unknown theme 'ouderen'"):
         load_labels([path], codebook)
+
+
+def test_formulas_with_a_stored_value_read_as_that_value_without_a_note(tmp_path):
+    """As Excel saves them (value beside the formula): read, no note. Without the value: named in a note."""
+    import zipfile
+
+    source = Path(__file__).parent / "corpus" / "formulas_without_value.xlsx"
+    stored = tmp_path / "opgeslagen.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(stored, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="B4"><f>', b'<c r="B4" t="str"><f>').replace(
+                    b"</f><v></v></c></row><row r=\"5\">", b"</f><v>Meer bussen.</v></c></row><row r=\"5\">")
+            new.writestr(item, data)
+    table = read_table(stored)
+    assert table.frame["vraag1"].tolist()[1] == "Meer bussen."
+    assert [n for n in table.notes if "formula" in n] == [
+        "1 cell in column 'vraag1' is a formula without a stored value (row 6); it reads as blank. "
+        "Open and save the file in Excel first, so the values are stored."
+    ]
