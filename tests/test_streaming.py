@@ -162,7 +162,7 @@ _cell = st.text(alphabet=st.sampled_from(list("ab é;,\"'=-\n")), max_size=12)
     blank_after=st.lists(st.integers(0, 3), min_size=10, max_size=10),
     trailing=st.lists(st.integers(0, 2), min_size=10, max_size=10),
     delimiter=st.sampled_from([",", ";"]),
-    line_end=st.sampled_from(["\r\n", "\n"]),
+    line_end=st.sampled_from(["\r\n", "\n", "\r"]),
     chunk_rows=st.integers(1, 4),
     long=st.booleans(),
 )
