@@ -279,6 +279,25 @@ def test_the_lock_is_exclusive_and_says_who_holds_it(tmp_path):
         pass
 
 
+def test_without_flock_the_lock_file_itself_is_the_lock(tmp_path, monkeypatch):
+    """The Windows way: an exclusive create; a lock file older than config.STALE_LOCK_SECONDS is taken over."""
+    from pgtext import config
+
+    monkeypatch.setattr(outputs, "fcntl", None)
+    labels = tmp_path / "labels.csv"
+    with exclusive(labels):
+        assert outputs.lock_path(labels).read_text(encoding="utf-8").split()[0] == str(os.getpid())
+        with pytest.raises(OutputError, match="another pgtext run is changing it"):
+            with exclusive(labels, wait=0.2):
+                pass
+    assert not outputs.lock_path(labels).exists()
+    outputs.lock_path(labels).write_text("123 elders 2020-01-01 00:00:00\n", encoding="utf-8")
+    monkeypatch.setattr(config, "STALE_LOCK_SECONDS", 0.0)
+    with exclusive(labels, wait=1.0):  # left behind by a killed run: taken over
+        pass
+    assert not outputs.lock_path(labels).exists()
+
+
 def test_merge_refuses_when_the_labels_changed_right_before_the_rename(tmp_path, labels_path, codebook, monkeypatch):
     from pgtext.errors import LabelsError
     from pgtext.review import merge

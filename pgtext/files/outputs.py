@@ -28,16 +28,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pgtext import config
 from pgtext.errors import OutputError
 
 TABLE_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 #: What matplotlib writes that pgtext's charts support (the format follows the suffix).
 IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 JSON_SUFFIXES = {".json": "json"}
-#: How long ``exclusive`` waits for another run's lock before giving up.
-LOCK_WAIT_SECONDS = 60.0
-#: A lock file this old whose owner cannot be checked (another computer, Windows) counts as left behind.
-STALE_LOCK_SECONDS = 600.0
 
 
 def same_path(a: str | Path, b: str | Path) -> bool:
@@ -220,15 +217,16 @@ def lock_path(path: str | Path) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(path: str | Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def exclusive(path: str | Path, wait: float | None = None) -> Iterator[None]:
     """Hold a lock on ``path`` (a hidden ``.NAME.lock`` file beside it) for a read-modify-write.
 
-    Waits up to ``wait`` seconds for another run; a lock whose process is gone is taken over.
+    Waits up to ``wait`` seconds (``config.LOCK_WAIT_SECONDS``) for another run; a lock whose
+    process is gone is taken over.
     The lock file holds the owner's process id, host and start time, for the message.
     """
     path = Path(path)
     lock = lock_path(path)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (config.LOCK_WAIT_SECONDS if wait is None else wait)
     while True:
         try:
             lock.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +291,7 @@ def _acquire(lock: Path):
         fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         with contextlib.suppress(OSError):
-            if time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS:
+            if time.time() - lock.stat().st_mtime > config.STALE_LOCK_SECONDS:
                 lock.unlink()  # left behind by a run that was killed
         return None
     os.write(fd, _stamp())
