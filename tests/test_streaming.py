@@ -171,6 +171,8 @@ def test_chunked_output_equals_one_piece_for_any_table(
 ):
     """Random small tables with blank rows, blank lines, trailing delimiters and quoted line breaks."""
     folder = tmp_path_factory.mktemp("prop")
+    if line_end == "\r":  # Python's csv writer does not quote a lone \n then; Excel would
+        rows = [[cell.replace("\n", " ") for cell in row] for row in rows]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
     writer.writerow(["respondent_id", "vraag1", "vraag2"])
