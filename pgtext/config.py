@@ -74,6 +74,11 @@ MAX_HEAD_ARRAYS_UNPACKED = 1 << 30  # head.npz's arrays once unpacked
 STREAM_MIN_BYTES = 4 << 20
 CHUNK_ROWS = 10_000
 
+#: ``accept`` waits this long for another run merging into the same labels file before giving up.
+LOCK_WAIT_SECONDS = 60.0
+#: Where a lock cannot be checked by its process (no flock: Windows), a lock file this old counts as left behind.
+STALE_LOCK_SECONDS = 600.0
+
 
 def cache_dir(flag: str | Path | None = None) -> Path:
     """Where embeddings are cached: flag > $PGTEXT_CACHE_DIR > $XDG_CACHE_HOME/pgtext > ~/.cache/pgtext."""

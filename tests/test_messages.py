@@ -18,7 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import EXPORT_COLUMNS, EXPORT_ROWS, assert_one_line_error, invoke, write_csv
+from conftest import (
+    EXPORT_COLUMNS,
+    EXPORT_ROWS,
+    assert_one_line_error,
+    invoke,
+    write_csv,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -57,7 +63,7 @@ def _refuse(monkeypatch, target: str, code: int = errno.EACCES) -> None:
 def test_an_output_folder_that_is_not_writable_is_one_line(tmp_path, export, model_dir, monkeypatch, suffix):
     out = tmp_path / "alleen-lezen" / f"uit{suffix}"
     out.parent.mkdir()
-    _refuse(monkeypatch, "pgtext.files.tables.tempfile.mkstemp")
+    _refuse(monkeypatch, "pgtext.files.outputs.tempfile.mkstemp")
     result = invoke("label", export, "--model", model_dir, "--text-col", "vraag1", "-o", out)
     assert_one_line_error(result, f"{out}: cannot write in {out.parent} (Permission denied); choose another folder.")
     assert list(out.parent.iterdir()) == []
@@ -74,7 +80,7 @@ def test_every_writer_names_the_output_when_its_folder_is_not_writable(tmp_path,
         "evaluate": (["evaluate", labels_path, "--model", model_dir, "--json"], folder / "eval.json"),
         "review": (["review", labelled, "--codebook", codebook_path, "--text-col", "vraag1", "-o"], folder / "review.xlsx"),
     }[command]
-    _refuse(monkeypatch, "pgtext.files.tables.tempfile.mkstemp")
+    _refuse(monkeypatch, "pgtext.files.outputs.tempfile.mkstemp")
     result = invoke(*args, out)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
     # evaluate warns first that the gold is its own training data; the error is the last line
@@ -88,7 +94,7 @@ def test_a_full_disk_while_writing_the_model_is_one_line_naming_the_folder(tmp_p
     result = invoke("train", labels_path, "--model", target, "--embedder", "fake", "--codebook", codebook_path,
                     "--folds", "2", "--features", "embeddings")
     # the hidden temporary name is mapped back to the folder the user named
-    assert_one_line_error(result, f"{target}: no space left on device; free some space or choose another folder.")
+    assert_one_line_error(result, f"{target}: cannot write here (No space left on device); choose another --model.")
 
 
 def test_an_input_that_cannot_be_read_is_one_line(tmp_path, export, model_dir, monkeypatch):
@@ -254,7 +260,7 @@ def test_train_force_into_a_folder_that_is_not_a_model_is_refused(tmp_path, labe
     result = invoke("train", labels_path, "--model", ".", "--embedder", "fake", "--codebook", codebook_path, "--force")
     assert_one_line_error(
         result,
-        ".: not a model folder (no model_card.json); --force only replaces a folder 'pgtext train' wrote. Choose another --model.",
+        ".: is not a pgtext model folder (no model_card.json; it holds notities.txt); --force replaces only a folder 'pgtext train' wrote. Choose another --model.",
     )
     assert [p.name for p in tmp_path.iterdir()] == ["notities.txt"]
 
@@ -272,12 +278,14 @@ def test_train_force_with_model_dot_inside_a_model_folder_replaces_it(tmp_path, 
 _SLOW_WRITE = """
 import os, sys, time
 ready = os.environ["PGTEXT_TEST_READY"]
-real_replace = os.replace
-def slow_replace(src, dst):
-    open(ready, "w").close()
-    time.sleep(60)  # the temporary file is written and not yet renamed: SIGTERM comes now
-    real_replace(src, dst)
-os.replace = slow_replace
+real_replace, real_link = os.replace, os.link
+def slowly(publish):
+    def slow(src, dst, *args, **kwargs):
+        open(ready, "w").close()
+        time.sleep(60)  # the temporary file is written and not yet published: SIGTERM comes now
+        return publish(src, dst, *args, **kwargs)
+    return slow
+os.replace, os.link = slowly(real_replace), slowly(real_link)
 from pgtext.cli import cli
 cli(prog_name="pgtext")
 """

@@ -114,6 +114,14 @@ def test_existing_non_empty_folder_refused_without_force(model_dir, model_copy):
         save_model(model, model_copy)
     assert str(err.value) == f"{model_copy}: already exists and is not empty; choose another --model or add --force."
     assert (model_copy / "notities.txt").exists()
+    with pytest.raises(ModelError) as err:  # --force replaces a model folder, never someone's notes in it
+        save_model(model, model_copy, force=True)
+    assert str(err.value) == (
+        f"{model_copy}: is not a pgtext model folder (it also holds notities.txt, which pgtext did not write); "
+        "--force replaces only a folder 'pgtext train' wrote. Choose another --model."
+    )
+    assert (model_copy / "notities.txt").read_text(encoding="utf-8") == "van mij"
+    (model_copy / "notities.txt").unlink()
     save_model(model, model_copy, force=True)
     assert sorted(p.name for p in model_copy.iterdir()) == sorted([*HEAD_FILES, CARD_FILE])
     assert sorted(p.name for p in model_copy.parent.iterdir()) == ["kopie"]  # no backup or staging left

@@ -16,13 +16,13 @@ from pgtext.cli import cli
 from pgtext.errors import InputError
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
+from pgtext.report import counts as report_module
 from pgtext.report.counts import (
     build_report,
     difference_interval,
     wave_names,
     wilson_interval,
 )
-from pgtext.report import counts as report_module
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},
@@ -277,7 +277,7 @@ def test_cli_refuses_existing_output_input_and_unknown_extension(waves, card_dir
     result = _invoke(*base, "-o", str(tmp_path / "r.txt"))
     assert result.exit_code == 1 and "--output must end in" in result.output
     result = _invoke(*base, "--chart", str(tmp_path / "c.jpg"))
-    assert result.exit_code == 1 and "--chart must end in .png" in result.output
+    assert result.exit_code == 1 and "--chart must end in .pdf, .png or .svg." in result.output
 
 
 def test_cli_unknown_by_column_names_the_columns(waves, card_dir):

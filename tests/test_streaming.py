@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from conftest import EXPORT_COLUMNS, EXPORT_ROWS, invoke, write_csv
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pgtext import config
 from pgtext.embed import FakeEmbedder
@@ -132,3 +137,69 @@ def test_a_broken_row_late_in_the_file_leaves_no_output(tmp_path, model):
 def test_unknown_text_column_is_named_before_any_work(tmp_path, model, big_export):
     with pytest.raises(InputError, match="no column 'vraag9' \\(--text-col\\); columns here: respondent_id"):
         label_file(big_export["comma"], tmp_path / "o.csv", model, FakeEmbedder(), ["vraag9"], stream_min_bytes=0)
+
+
+# --- every row once, on both paths, with the same parser (issue 12) ---------------------------------
+
+
+def test_blank_answers_are_kept_on_the_chunked_path(tmp_path, monkeypatch, model_dir):
+    """2,010 rows, 2,000 of them blank ("" or spaces): all 2,010 come out, in chunks as in one piece."""
+    rows = [["Meer woningen voor starters." if i % 201 == 0 else ('""' if i % 2 else "   ")] for i in range(2010)]
+    source = tmp_path / "export.csv"
+    source.write_text("vraag1\r\n" + "".join(f"{r[0]}\r\n" for r in rows), encoding="utf-8")
+    one = tmp_path / "one.csv"
+    assert invoke("label", source, "--model", model_dir, "--text-col", "vraag1", "-o", one).exit_code == 0
+    monkeypatch.setattr(config, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(config, "CHUNK_ROWS", 128)
+    chunked = tmp_path / "chunked.csv"
+    result = invoke("label", source, "--model", model_dir, "--text-col", "vraag1", "-o", chunked)
+    assert result.exit_code == 0, result.output
+    assert "Read 2010 rows; labelled 10 answers; 2000 blank answers skipped." in result.output
+    assert chunked.read_bytes() == one.read_bytes()
+
+
+_cell = st.text(alphabet=st.sampled_from(list("ab é;,\"'=-\n")), max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.lists(_cell, min_size=0, max_size=3), min_size=0, max_size=9),
+    blank_after=st.lists(st.integers(0, 3), min_size=10, max_size=10),
+    trailing=st.lists(st.integers(0, 2), min_size=10, max_size=10),
+    delimiter=st.sampled_from([",", ";"]),
+    line_end=st.sampled_from(["\r\n", "\n", "\r"]),
+    chunk_rows=st.integers(1, 4),
+    long=st.booleans(),
+)
+def test_chunked_output_equals_one_piece_for_any_table(
+    tmp_path_factory, model, rows, blank_after, trailing, delimiter, line_end, chunk_rows, long
+):
+    """Random small tables with blank rows, blank lines, trailing delimiters and quoted line breaks."""
+    folder = tmp_path_factory.mktemp("prop")
+    if line_end == "\r":  # Python's csv writer does not quote a lone \n then; Excel would
+        rows = [[cell.replace("\n", " ") for cell in row] for row in rows]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
+    writer.writerow(["respondent_id", "vraag1", "vraag2"])
+    for k, row in enumerate(rows):
+        writer.writerow(row)
+        if trailing[k]:
+            buffer.seek(buffer.tell() - len(line_end))  # extra empty fields at the end of the line
+            buffer.write(delimiter * trailing[k] + line_end)
+        buffer.write(line_end * blank_after[k])
+    source = folder / "export.csv"
+    source.write_bytes(buffer.getvalue().encode("utf-8"))
+    text_cols, id_col = (["vraag1", "vraag2"], "respondent_id") if long else (["vraag1"], None)
+    # a row with no fields is a blank line (skipped on both paths); one with only delimiters is a row
+    expected_rows = sum(1 for k, row in enumerate(rows) if row or trailing[k])
+    outcomes = []
+    for name, min_bytes in (("one.csv", 1 << 40), ("chunked.csv", 0)):
+        try:
+            summary = label_file(source, folder / name, model, FakeEmbedder(), text_cols, id_col=id_col,
+                                 stream_min_bytes=min_bytes, chunk_rows=chunk_rows)
+            outcomes.append((summary, (folder / name).read_bytes()))
+        except InputError as exc:
+            outcomes.append((str(exc), None))
+    assert outcomes[0] == outcomes[1]
+    if expected_rows:
+        assert outcomes[0][0].rows_read == expected_rows

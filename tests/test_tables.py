@@ -324,7 +324,7 @@ def test_atomic_write_interrupted_by_other_error_keeps_old_file(tmp_path):
 def test_atomic_write_success_replaces_and_cleans_up(tmp_path):
     target = tmp_path / "uit.csv"
     target.write_text("oud", encoding="utf-8")
-    atomic_write(target, lambda tmp: tmp.write_text("nieuw", encoding="utf-8"))
+    atomic_write(target, lambda tmp: tmp.write_text("nieuw", encoding="utf-8"), replace=True)
     assert target.read_text(encoding="utf-8") == "nieuw"
     assert os.listdir(tmp_path) == ["uit.csv"]
 
@@ -369,3 +369,52 @@ def test_output_file_gets_the_usual_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_row_numbers_are_the_rows_a_spreadsheet_shows(tmp_path):
+    """index + 2 = the row Excel shows: blank lines counted, a quoted line break inside its row, header row 1."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'\r\nid;vraag1\r\nR1;a\r\n\r\nR2;"twee\r\nregels"\r\nR3;\r\n')
+    frame = read_table(path).frame
+    assert frame["id"].tolist() == ["R1", "R2", "R3"]
+    assert (frame.index + 2).tolist() == [3, 5, 6]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in ([], ["id", "vraag1"], ["R1", "a"], [], ["R2", "b"]):
+        book.active.append(row)
+    book.save(tmp_path / "export.xlsx")
+    frame = read_table(tmp_path / "export.xlsx").frame  # the blank row above the names is skipped
+    assert list(frame.columns) == ["id", "vraag1"]
+    assert dict(zip(frame.index + 2, frame["id"])) == {3: "R1", 4: "", 5: "R2"}
+
+
+def test_labels_messages_name_the_spreadsheet_row(tmp_path, codebook):
+    from pgtext.errors import LabelsError
+    from pgtext.model.labels import load_labels
+
+    path = tmp_path / "labels.csv"
+    path.write_bytes(b"text,themes\r\nMeer huizen.,wonen\r\n\r\n\r\nDe bus.,ouderen\r\n")
+    with pytest.raises(LabelsError, match=r"labels.csv, row 5: unknown theme 'ouderen'"):
+        load_labels([path], codebook)
+
+
+def test_formulas_with_a_stored_value_read_as_that_value_without_a_note(tmp_path):
+    """As Excel saves them (value beside the formula): read, no note. Without the value: named in a note."""
+    import zipfile
+
+    source = Path(__file__).parent / "corpus" / "formulas_without_value.xlsx"
+    stored = tmp_path / "opgeslagen.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(stored, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="B4"><f>', b'<c r="B4" t="str"><f>').replace(
+                    b"</f><v></v></c></row><row r=\"5\">", b"</f><v>Meer bussen.</v></c></row><row r=\"5\">")
+            new.writestr(item, data)
+    table = read_table(stored)
+    assert table.frame["vraag1"].tolist()[1] == "Meer bussen."
+    assert [n for n in table.notes if "formula" in n] == [
+        "1 cell in column 'vraag1' is a formula without a stored value (row 6); it reads as blank. "
+        "Open and save the file in Excel first, so the values are stored."
+    ]

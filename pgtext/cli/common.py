@@ -103,24 +103,29 @@ def codebook_beside(labels_path: Path) -> Path:
 
 
 
-def check_outputs(paths: list[str | None], sources: list[Path], force: bool) -> list[Path | None]:
-    from pgtext.files.tables import check_output_path
-
-    checked: list[Path | None] = []
-    for path in paths:
-        if path is None:
-            checked.append(None)
-        elif path.lower().endswith(".json"):
-            target = Path(path)
-            if target.exists() and not force:
-                raise click.ClickException(f"{target}: already exists; choose another name or add --force.")
-            checked.append(target)
-        else:
-            checked.append(check_output_path(path, sources, force))
-    return checked
+#: Which suffixes each output option takes.
+_OPTION_KINDS = {"--json": "json", "--plot": "image", "--chart": "image"}
 
 
-def write_report_files(full: dict, per_theme: dict, targets: list[Path | None]) -> None:
+def check_outputs(wanted: list[tuple], sources: list, force: bool) -> list[Path | None]:
+    """Every output of a command, checked in one place (``files.outputs``) before any work is done.
+
+    ``wanted`` holds (path, option) or (path, option, suffixes); the suffixes follow from the
+    option (--json: .json; --plot/--chart: images; else .csv/.xlsx). Each must have a fitting
+    suffix, be none of ``sources`` (the command's inputs, model folder included), differ from
+    the others, and replace an existing file only with ``force``.
+    """
+    from pgtext.files.outputs import IMAGE_SUFFIXES, JSON_SUFFIXES, TABLE_SUFFIXES
+    from pgtext.files.outputs import check_outputs as check
+
+    kinds = {"json": JSON_SUFFIXES, "image": IMAGE_SUFFIXES, "table": TABLE_SUFFIXES}
+    spelled = [
+        (item[0], item[2] if len(item) > 2 else kinds[_OPTION_KINDS.get(item[1], "table")], item[1]) for item in wanted
+    ]
+    return check(spelled, sources, force)
+
+
+def write_report_files(full: dict, per_theme: dict, targets: list[Path | None], force: bool) -> None:
     import json
 
     import pandas as pd
@@ -130,10 +135,10 @@ def write_report_files(full: dict, per_theme: dict, targets: list[Path | None]) 
     json_path, table_path = targets
     if json_path:
         text = json.dumps(full, indent=2, ensure_ascii=False) + "\n"
-        atomic_write(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        atomic_write(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"), replace=force)
         click.echo(f"Wrote {json_path}")
     if table_path:
-        write_table(pd.DataFrame(per_theme).T.rename_axis("theme").reset_index(), table_path)
+        write_table(pd.DataFrame(per_theme).T.rename_axis("theme").reset_index(), table_path, replace=force)
         click.echo(f"Wrote {table_path}")
 
 

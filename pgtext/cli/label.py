@@ -11,6 +11,7 @@ from pgtext.cli.common import (
     ProgressBar,
     backend_option,
     cache_dir_option,
+    check_outputs,
     embedder_for,
     encoding_option,
     no_cache_option,
@@ -52,21 +53,23 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
           --text-col suggesties --id-col respondent_id -o out/long.csv
     """
     from pgtext.embed import backend_entry
-    from pgtext.files.tables import check_output_path
     from pgtext.label.prediction import check_compatible
     from pgtext.label.streaming import label_file
     from pgtext.model.codebook import load_codebook
     from pgtext.model.store import load_model
 
     source = Path(input_path)
-    target = check_output_path(output, [source], force)
-    model = load_model(config.model_dir(model_dir))
+    folder = config.model_dir(model_dir)
+    inputs = [source, folder, codebook, *([embedder] if embedder and Path(embedder).exists() else [])]
+    (target,) = check_outputs([(output, "--output")], inputs, force)
+    model = load_model(folder)
     embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj, load_codebook(codebook) if codebook else None)
     with ProgressBar("Labelling", quiet) as bar:
         s = label_file(
             source, target, model, embedder_obj, list(text_cols), id_col=id_col, encoding=encoding,
             delimiter=delimiter, sheet=sheet, cache=open_cache(cache_dir, no_cache), progress=bar if bar.enabled else None,
+            replace=force,
         )
     for line in s.notes:
         note(line)

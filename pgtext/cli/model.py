@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -76,19 +75,12 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
       pgtext train labels/twente.csv --model models/multi --embedder path/to/multilingual-model
     """
     from pgtext.model.codebook import load_codebook
-    from pgtext.model.store import save_model
+    from pgtext.model.store import check_model_target, save_model
     from pgtext.model.training import train_model
 
-    target = Path(model_dir)
-    if target.exists() and any(target.iterdir()) and not force:
-        raise click.ClickException(f"{target}: already exists and is not empty; choose another --model or add --force.")
-    if target.is_dir() and any(target.iterdir()) and not (target / "model_card.json").is_file():
-        raise click.ClickException(
-            f"{target}: not a model folder (no model_card.json); --force only replaces a folder 'pgtext train' "
-            "wrote. Choose another --model."
-        )
-    target = Path(os.path.abspath(target)) if not target.name else target  # "--model ." names the folder it is in
     book_path = Path(codebook) if codebook else codebook_beside(Path(labels[0]))
+    inputs = [*map(Path, labels), book_path, *([Path(embedder)] if Path(embedder).exists() else [])]
+    target = check_model_target(model_dir, inputs, force)
     book = load_codebook(book_path)
     with ProgressBar("Embedding", quiet) as bar:
         result = train_model(
@@ -98,7 +90,7 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
         )
     for warning in result.labelled.warnings:
         warn(warning)
-    save_model(result.model, target, force=force)
+    save_model(result.model, target, force=force, inputs=inputs)
     counts = result.labelled.counts()
     click.echo(f"Trained on {len(result.labelled.texts)} answers with codebook {book_path} ({len(book.themes)} themes).")
     click.echo(f"Cross-validated ({folds} folds, thresholds tuned on the other folds):")
@@ -129,9 +121,9 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
 @click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
 @click.option("--text-col", default="text", show_default=True, help="Column holding the answers in GOLD.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON (.json).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png, .svg or .pdf).")
 @click.option("--force", is_flag=True, help="Replace existing --json/--output/--plot files.")
 @backend_option
 @encoding_option
@@ -155,10 +147,11 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
     from pgtext.review.assess import evaluate_model
 
     sources = [Path(g) for g in gold]
-    targets = check_outputs([json_path, output], sources, force)
-    if plot_path and Path(plot_path).exists() and not force:
-        raise click.ClickException(f"{plot_path}: already exists; choose another name or add --force.")
-    model = load_model(config.model_dir(model_dir))
+    folder = config.model_dir(model_dir)
+    json_target, table_target, plot_target = check_outputs(
+        [(json_path, "--json"), (output, "--output"), (plot_path, "--plot")], [*sources, folder], force
+    )
+    model = load_model(folder)
     with ProgressBar("Embedding", quiet) as bar:
         report = evaluate_model(
             sources, model, embedder_for(model.embedder["name"], backend, cache_dir, model.embedder), cache=open_cache(cache_dir, no_cache),
@@ -174,15 +167,15 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
     cal = report.calibration
     click.echo(f"Calibration error (ECE): theme scores {cal['ece_scores']:.3f}, set confidence {cal['ece_confidence']:.3f}")
     click.echo(format_reliability(cal["reliability_scores"]))
-    write_report_files(report.to_dict(), report.metrics["per_theme"], targets)
-    if plot_path:
+    write_report_files(report.to_dict(), report.metrics["per_theme"], [json_target, table_target], force)
+    if plot_target:
         from pgtext.report.charts import reliability_chart
 
         reliability_chart(
             {"theme scores": cal["reliability_scores"], "set confidence": cal["reliability_confidence"]},
-            plot_path, title=f"Calibration on {', '.join(s.name for s in sources)}",
+            plot_target, title=f"Calibration on {', '.join(s.name for s in sources)}", replace=force,
         )
-        click.echo(f"Wrote {plot_path}")
+        click.echo(f"Wrote {plot_target}")
 
 
 @cli.command()
@@ -190,7 +183,7 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
 @click.argument("coder_b", type=click.Path(dir_okay=False))
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
 @click.option("--text-col", default="text", show_default=True, help="Column holding the answers in both files.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON (.json).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
 @click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
 @encoding_option
@@ -209,11 +202,10 @@ def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, en
     from pgtext.model.codebook import load_codebook
     from pgtext.review.assess import compare_coders
 
-    sources = [Path(coder_a), Path(coder_b)]
-    targets = check_outputs([json_path, output], sources, force)
-    report = compare_coders(
-        coder_a, coder_b, load_codebook(codebook or config.DEFAULT_CODEBOOK), encoding=encoding, text_col=text_col
-    )
+    book_path = Path(codebook) if codebook else config.DEFAULT_CODEBOOK
+    sources = [Path(coder_a), Path(coder_b), book_path]
+    targets = check_outputs([(json_path, "--json"), (output, "--output")], sources, force)
+    report = compare_coders(coder_a, coder_b, load_codebook(book_path), encoding=encoding, text_col=text_col)
     click.echo(f"Matched {report.matched} answers ({report.only_a} only in A, {report.only_b} only in B).")
     width = max(len(s) for s in report.per_theme) + 2
     click.echo(f"{'theme':<{width}}{'agree':>7}{'alpha':>8}{'A':>6}{'B':>6}{'F1(B|A)':>9}")
@@ -223,7 +215,7 @@ def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, en
     click.echo(f"exact theme set the same: {report.metrics['exact_match']:.0%}; macro F1 (B against A) {report.metrics['macro_f1']:.2f}")
     write_report_files(report.to_dict(), {
         slug: {**row, **report.metrics["per_theme"][slug]} for slug, row in report.per_theme.items()
-    }, targets)
+    }, targets, force)
 
 
 def _fmt(value: float | None) -> str:

@@ -11,6 +11,7 @@ from pgtext.cli.common import (
     ProgressBar,
     backend_option,
     cache_dir_option,
+    check_outputs,
     embedder_for,
     encoding_option,
     no_cache_option,
@@ -31,7 +32,7 @@ from pgtext.cli.main import cli
 @click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
 @click.option("--min-n", type=click.IntRange(1), help=f"Flag shares of fewer respondents than this as indicative [default: {config.REPORT_MIN_N}].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .csv (one tidy table) or .xlsx (a sheet per table).")
-@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png, .svg or .pdf).")
 @click.option("--title", help="Title of the Markdown report and the chart.")
 @click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
 @encoding_option
@@ -51,7 +52,6 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     """
     from pgtext.files.documents import (
         DOCUMENT_SUFFIXES,
-        check_target,
         write_csv,
         write_sheets,
         write_text,
@@ -69,9 +69,11 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     )
 
     sources = [Path(p) for p in labelled]
-    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
-    chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
-    book = codebook_from_card(read_card(config.model_dir(model_dir)))
+    folder = config.model_dir(model_dir)
+    target, chart_target = check_outputs(
+        [(output, "--output", DOCUMENT_SUFFIXES), (chart, "--chart")], [*sources, folder], force
+    )
+    book = codebook_from_card(read_card(folder))
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
@@ -81,17 +83,17 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     if target:
         kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
         if kind == "markdown":
-            write_text(target, report_markdown(result, title or DEFAULT_TITLE))
+            write_text(target, report_markdown(result, title or DEFAULT_TITLE), replace=force)
         elif kind == "csv":
-            write_csv(target, report_table(result))
+            write_csv(target, report_table(result), replace=force)
         else:
-            write_sheets(target, report_sheets(result))
+            write_sheets(target, report_sheets(result), replace=force)
         click.echo(f"Wrote {target}")
     if chart_target:
         overall = result.table[result.table["group"] == "all"]
         theme_share_chart(
             overall, book, result.waves, chart_target, title=title or "Share of respondents per theme",
-            subtitle=f"Questions: {scope_text(result, short=True)}",
+            subtitle=f"Questions: {scope_text(result, short=True)}", replace=force,
         )
         click.echo(f"Wrote {chart_target}")
 
@@ -129,7 +131,6 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     """
     from pgtext.files.documents import (
         DOCUMENT_SUFFIXES,
-        check_target,
         write_csv,
         write_sheets,
         write_text,
@@ -143,8 +144,10 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     )
 
     sources = [Path(p) for p in labelled]
-    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
-    card = read_card(config.model_dir(model_dir))
+    folder = config.model_dir(model_dir)
+    embedder_path = [embedder] if embedder and Path(embedder).exists() else []
+    (target,) = check_outputs([(output, "--output", DOCUMENT_SUFFIXES)], [*sources, folder, *embedder_path], force)
+    card = read_card(folder)
     book = codebook_from_card(card)
     given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
     with ProgressBar("Embedding", quiet) as bar:
@@ -158,9 +161,9 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     if target:
         kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
         if kind == "markdown":
-            write_text(target, discovery_markdown(result))
+            write_text(target, discovery_markdown(result), replace=force)
         elif kind == "csv":
-            write_csv(target, discovery_frame(result))
+            write_csv(target, discovery_frame(result), replace=force)
         else:
-            write_sheets(target, {"answers": discovery_frame(result)})
+            write_sheets(target, {"answers": discovery_frame(result)}, replace=force)
         click.echo(f"Wrote {target}")

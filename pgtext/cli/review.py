@@ -11,6 +11,7 @@ from pgtext.cli.common import (
     ProgressBar,
     backend_option,
     cache_dir_option,
+    check_outputs,
     codebook_beside,
     embedder_for,
     encoding_option,
@@ -54,14 +55,15 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
       pgtext review out/2026.csv -o out/review-2026.xlsx --include flagged --include audit
       pgtext review out/long.csv -o out/all.csv --include all
     """
-    from pgtext.files.tables import check_output_path, read_table
+    from pgtext.files.tables import read_table
     from pgtext.model.codebook import load_codebook
     from pgtext.review.queue import review_frame
     from pgtext.review.sheet import write_sheet
 
     source = Path(labelled)
-    target = check_output_path(output, [source], force)
-    book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
+    book_path = Path(codebook) if codebook else config.DEFAULT_CODEBOOK
+    (target,) = check_outputs([(output, "--output")], [source, book_path], force)
+    book = load_codebook(book_path)
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
     for line in table.notes:
         note(line)
@@ -72,7 +74,7 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
     s = result.summary
     if not s.rows:
         warn("no answers selected; try --include all or --include audit.")
-    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",")
+    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",", replace=force)
     click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
     kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
     copies = f"; {s.near_copies} near-copies follow the row named in same_as" if s.near_copies else ""
@@ -105,18 +107,28 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encodin
       pgtext accept out/review-2026.xlsx --labels labels/twente.csv --dry-run
       pgtext accept out/check.xlsx --labels labels/twente.csv --reviewer AB
     """
+    from pgtext.files.outputs import check_not_input, same_path
     from pgtext.model.codebook import load_codebook
-    from pgtext.review.merge import plan_merge, write_merge
+    from pgtext.review.merge import merging
     from pgtext.review.sheet import SheetError, read_sheet
 
     sheet, labels = Path(sheet_path), Path(labels_path)
-    if sheet.exists() and labels.exists() and sheet.resolve() == labels.resolve():
+    if same_path(sheet, labels):
         raise click.ClickException(f"{sheet}: is the labels file itself; give the reviewed sheet and --labels separately.")
-    book = load_codebook(Path(codebook) if codebook else codebook_beside(labels))
+    book_path = Path(codebook) if codebook else codebook_beside(labels)
+    check_not_input(labels, [book_path], "--labels")
+    book = load_codebook(book_path)
     try:
         decisions = read_sheet(sheet, book, encoding=encoding)
     except SheetError as exc:
         raise click.ClickException(f"{exc} Nothing merged; {labels} is unchanged.") from None
+    with merging(labels, dry_run):  # another accept into the same file waits; it then merges into our result
+        _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
+
+
+def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding) -> None:
+    from pgtext.review.merge import plan_merge, write_merge
+
     plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
     for warning in plan.warnings:
         warn(warning)
@@ -186,7 +198,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
       pgtext suggest export.xlsx --text-col suggesties --text-col toelichting_regio \\
           --labels labels/twente.csv -n 50 -o out/next.xlsx
     """
-    from pgtext.files.tables import check_output_path, read_table
+    from pgtext.files.tables import read_table
     from pgtext.label.prediction import check_compatible
     from pgtext.model.labels import load_labels
     from pgtext.model.store import load_model
@@ -194,8 +206,9 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     from pgtext.review.suggest import suggest_frame
 
     source = Path(input_path)
-    target = check_output_path(output, [source, *map(Path, labels_paths)], force)
-    model = load_model(config.model_dir(model_dir))
+    folder = config.model_dir(model_dir)
+    (target,) = check_outputs([(output, "--output")], [source, *map(Path, labels_paths), folder], force)
+    model = load_model(folder)
     embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj)
     known = load_labels(list(labels_paths), model.codebook, encoding=encoding).texts if labels_paths else []
@@ -216,7 +229,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     )
     if s.picked < count:
         warn(f"only {s.picked} answers left to suggest (asked for {count}).")
-    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",")
+    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",", replace=force)
     click.echo(f"Suggested {s.picked} answers, least certain and most varied first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After labelling: pgtext accept {target} --labels labels/FILE.csv")
@@ -250,15 +263,15 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
       pgtext check-labels labels/twente.csv -o out/check.xlsx
       pgtext check-labels labels/twente.csv -o out/check.xlsx --min-strength 0.8 -n 40
     """
-    from pgtext.files.tables import check_output_path
     from pgtext.model.codebook import load_codebook
     from pgtext.model.labels import load_labels
     from pgtext.review.label_check import check_labels as find_suspects
     from pgtext.review.sheet import write_sheet
 
     source = Path(labels_path)
-    target = check_output_path(output, [source], force)
-    book = load_codebook(Path(codebook) if codebook else codebook_beside(source))
+    book_path = Path(codebook) if codebook else codebook_beside(source)
+    (target,) = check_outputs([(output, "--output")], [source, book_path], force)
+    book = load_codebook(book_path)
     labelled = load_labels([source], book, encoding=encoding)
     for warning in labelled.warnings:
         warn(warning)
@@ -270,7 +283,7 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     s = result.summary
     click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
     click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")
-    write_sheet(result.frame, target, book)
+    write_sheet(result.frame, target, book, replace=force)
     click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After review: pgtext accept {target} --labels {source}")

@@ -1,7 +1,7 @@
-"""Report documents: Markdown and plain-text tables, output checks, writing by extension.
+"""Report documents: Markdown and plain-text tables, writing by extension.
 
 ``pgtext report`` and ``pgtext discover`` write Markdown (for the report text), CSV (one
-tidy table) or XLSX (a sheet per table). Writes go through ``tables.atomic_write`` so an
+tidy table) or XLSX (a sheet per table). Writes go through ``outputs.atomic_write`` so an
 interrupted run never leaves half a file.
 """
 
@@ -11,38 +11,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from pgtext.errors import OutputError
+from pgtext.files.outputs import atomic_write
 from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook, sheet_titles
-from pgtext.files.tables import atomic_write
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
 
 
-def check_target(output: str | Path, inputs: list[Path], force: bool, suffixes: dict[str, str], option: str) -> Path:
-    """Refuse an unknown extension, an input file, or an existing file without ``force``."""
-    output = Path(output)
-    if output.suffix.lower() not in suffixes:
-        raise OutputError(f"{output}: {option} must end in {', '.join(sorted(set(suffixes)))}.")
-    for source in inputs:
-        if output.exists() and Path(source).exists() and output.resolve() == Path(source).resolve():
-            raise OutputError(f"{output}: is an input file; pgtext never writes over its input. Choose another {option}.")
-    if output.exists() and not force:
-        raise OutputError(f"{output}: already exists; choose another {option} or add --force to replace it.")
-    return output
+def write_text(path: Path, text: str, replace: bool = False) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), replace=replace)
 
 
-def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
+def write_csv(path: Path, frame: pd.DataFrame, replace: bool = False) -> None:
     """UTF-8 with BOM so Excel shows accents, like every other pgtext CSV; formula-like cells neutralised."""
     ready = for_csv(frame)
-    atomic_write(path, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
+    atomic_write(
+        path, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"), replace=replace
+    )
 
 
-def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+def write_sheets(path: Path, sheets: dict[str, pd.DataFrame], replace: bool = False) -> None:
     """One XLSX sheet per table, titled as Excel allows (``safe_cells.sheet_titles``); formula-like cells kept text."""
     titles = sheet_titles(list(sheets))
     ready = {title: for_xlsx(frame, str(path)) for title, frame in zip(titles, sheets.values())}
@@ -53,7 +41,7 @@ def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
                 frame.to_excel(writer, sheet_name=title, index=False)
             protect_workbook(writer.book)
 
-    atomic_write(path, write)
+    atomic_write(path, write, replace=replace)
 
 
 def _cell(value: object) -> str:

@@ -77,10 +77,8 @@ def drop_extra_header_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
         return frame, []
     what = "import ids" if skip == 1 else "question texts and import ids"
     note = f"skipped {skip} Qualtrics header row{'s' if skip > 1 else ''} under the column names ({what}); they are not answers."
-    kept = frame.iloc[skip:]
-    # Row numbers in messages and long output are index + 2: keep them those of the spreadsheet.
-    kept.index = pd.RangeIndex(skip, skip + len(kept))
-    return kept, [note]
+    # Row numbers in messages and long output are index + 2; the readers index rows that way already.
+    return frame.iloc[skip:], [note]
 
 
 def needs_whole_read(head: str, delimiter: str) -> bool:

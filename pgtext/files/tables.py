@@ -12,10 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import pandas as pd
 from pgtext.errors import InputError, OutputError
 from pgtext.files import quirks as export_quirks
 from pgtext.files import safe_cells
+from pgtext.files.outputs import atomic_write, check_output_path, umask  # noqa: F401 - their home is files.outputs
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -149,8 +148,8 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
         notes.append(f"removed {nuls} NUL character{'s' if nuls > 1 else ''} (an invisible byte some tools leave in answers).")
     text, sep_line = export_quirks.split_sep_line(text)
     delimiter = _resolve_delimiter(path, text, delimiter or sep_line)
-    header, rows = _parse_csv(path, text, delimiter)
-    frame = safe_cells.restore_frame(pd.DataFrame(rows, columns=header, dtype=str))
+    header, rows, numbers = _parse_csv(path, text, delimiter)
+    frame = _frame(header, rows, numbers)
     frame, notes = _tidy(frame, list(frame.columns), notes)
     return Table(frame=frame, path=path, kind="csv", encoding=encoding, delimiter=delimiter, notes=notes)
 
@@ -160,38 +159,96 @@ def _mostly_control(sample: str) -> bool:
     return len(sample) >= 256 and sum(char in _CONTROL for char in sample) * 4 >= len(sample)
 
 
-def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows; short rows padded with "", empty trailing fields beyond the header dropped.
+def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows and each row's spreadsheet row number (see ``_csv_records``)."""
+    records = _csv_records(path, io.StringIO(text, newline=""), delimiter)
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{path}: the file is empty.")
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for number, row in records:
+        rows.append(row)
+        numbers.append(number)
+    return first[1], rows, numbers
 
-    Blank lines are skipped (as Excel's and pandas' readers do); a row with more
+
+def _csv_records(path: Path, lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row, cells): the header first, then every data row. The one CSV parser of pgtext.
+
+    Short rows are padded with "", empty trailing fields beyond the header dropped. Blank
+    lines are skipped (as Excel's and pandas' readers do) but counted, so row numbers stay
+    the rows a spreadsheet shows (a quoted line break stays inside its row). A row with more
     non-empty fields than the header is an error, never a silent shift of columns.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    width: int | None = None
     try:
-        for row in reader:
+        for number, row in enumerate(reader, start=1):
             if not row:
                 continue
-            if header is None:
-                header = row
-                width = len(header)
-                continue
-            if len(row) > width:
+            if width is None:
+                width = len(row)
+            elif len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
                     raise too_many_fields(path, reader.line_num, len(row), width, delimiter)
                 row = row[:width]
             elif len(row) < width:
                 row = row + [""] * (width - len(row))
-            rows.append(row)
+            yield number, row
     except csv.Error as exc:
         raise InputError(
             f"{path}: cannot parse as CSV with delimiter {delimiter!r} ({exc}); "
             "try --delimiter ';' or --delimiter ',' or --delimiter tab."
         ) from None
-    if header is None:
+
+
+def _frame(header: list[str], rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
+    """Cells as typed (pgtext's formula apostrophes taken off), indexed by spreadsheet row - 2."""
+    frame = safe_cells.restore_frame(pd.DataFrame(rows, columns=header, dtype=str))
+    frame.index = pd.Index([n - 2 for n in numbers], dtype="int64")
+    return frame
+
+
+def csv_columns(path: str | Path, encoding: str, delimiter: str) -> list[str]:
+    """The column names ``read_csv_chunks`` gives its frames."""
+    path = Path(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        first = next(_csv_records(path, handle, delimiter), None)
+    if first is None:
         raise InputError(f"{path}: the file is empty.")
-    return header, rows
+    return export_quirks.column_names(list(_frame(first[1], [], []).columns))[0]
+
+
+def read_csv_chunks(path: str | Path, encoding: str, delimiter: str, rows: int) -> Iterator[pd.DataFrame]:
+    """The data rows of a CSV exactly as ``read_table`` reads them, in frames of at most ``rows`` rows.
+
+    Same parser, same cells, same index (spreadsheet row - 2), only in pieces, so memory stays
+    flat. For files without what only a whole read handles: a ``sep=`` line, NUL bytes,
+    repeated column names or Qualtrics rows (``quirks.needs_whole_read``).
+    """
+    path = Path(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        records = _csv_records(path, handle, delimiter)
+        first = next(records, None)
+        if first is None:
+            raise InputError(f"{path}: the file is empty.")
+        header = first[1]
+        batch: list[list[str]] = []
+        numbers: list[int] = []
+        for number, row in records:
+            batch.append(row)
+            numbers.append(number)
+            if len(batch) >= rows:
+                yield _named(_frame(header, batch, numbers))
+                batch, numbers = [], []
+        if batch:
+            yield _named(_frame(header, batch, numbers))
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = export_quirks.column_names(list(frame.columns))[0]
+    return frame
 
 
 def too_many_fields(path: Path, line: int, fields: int, width: int, delimiter: str) -> InputError:
@@ -301,7 +358,7 @@ def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
         return "\t"
     # The header row is the surest signal: exports name their columns without quotes or
     # punctuation, while answers below may hold any number of commas and semicolons.
-    header = next(iter(text.splitlines()), "")
+    header = next((line for line in text.splitlines() if line.strip()), "")  # blank lines above it are skipped
     counts = {d: _count_outside_quotes(header, d) for d in (";", ",", "\t")}
     ranked = sorted(counts, key=counts.get, reverse=True)
     if counts[ranked[0]] and counts[ranked[0]] > counts[ranked[1]]:
@@ -341,10 +398,56 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     if raw.empty:
         others = f" {_sheet_names(names)}" if len(names) > 1 else ""
         raise InputError(f"{path}: sheet {chosen!r} is empty.{others}")
+    unset = raw.isna().to_numpy()  # before the cells become text: a formula's stored "" is a value
     raw = raw.map(_cell_to_str).astype(object)
-    frame = raw.iloc[1:].reset_index(drop=True)
-    frame, notes = _tidy(frame, raw.iloc[0].tolist(), notes)
+    filled = [position for position in range(len(raw)) if any(str(v).strip() for v in raw.iloc[position])]
+    top = filled[0] if filled else 0  # blank rows above the column names are skipped, as in a CSV
+    frame = raw.iloc[top + 1 :]
+    frame.index = pd.Index(raw.index[top + 1 :] - 1, dtype="int64")  # spreadsheet row - 2 (raw row 0 = row 1)
+    header = raw.iloc[top].tolist()
+    frame, notes = _tidy(frame, header, notes)
+    notes += _formula_notes(path, chosen, unset, top, list(frame.columns))
     return Table(frame=frame, path=path, kind="xlsx", notes=notes)
+
+
+def _formula_notes(path: Path, sheet: str, unset, top: int, names: list[str]) -> list[str]:
+    """Say which cells hold a formula without a stored value: they read as blank, and are not.
+
+    Files written by scripts (openpyxl and the like) store formulas without computing them;
+    only Excel or LibreOffice store the value when they save the file.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if not any(b"<f" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")):
+                return []  # no formulas anywhere: the common case costs one look at the XML
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=False)
+        try:
+            found: dict[int, list[int]] = {}
+            for row in book[sheet].iter_rows(min_row=top + 2):
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    r, c = cell.row - 1, cell.column - 1
+                    if r < len(unset) and c < unset.shape[1] and unset[r, c]:
+                        found.setdefault(c, []).append(cell.row)
+        finally:
+            book.close()
+    except Exception:  # the values were read; this is only a note about them
+        return []
+    notes = []
+    for column, rows in sorted(found.items()):
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        cells = "cell" if len(rows) == 1 else "cells"
+        notes.append(
+            f"{len(rows)} {cells} in column {names[column]!r} {'is a formula' if len(rows) == 1 else 'are formulas'} "
+            f"without a stored value (row{'s' if len(rows) > 1 else ''} {shown}); {'they read' if len(rows) > 1 else 'it reads'} as blank. "
+            "Open and save the file in Excel first, so the values are stored."
+        )
+    return notes
 
 
 def _sheet_names(names: list[str]) -> str:
@@ -373,22 +476,18 @@ def output_kind(path: str | Path) -> str:
     raise OutputError(f"{path}: output must end in .csv, .tsv or .xlsx.")
 
 
-def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Path:
-    """Refuse to write over an input, or over an existing file without ``force``."""
-    output = Path(output)
-    output_kind(output)
-    for source in inputs:
-        if output.exists() and source.exists() and output.resolve() == source.resolve():
-            raise OutputError(f"{output}: is an input file; pgtext never writes over its input. Choose another --output.")
-    if output.exists() and not force:
-        raise OutputError(f"{output}: already exists; choose another --output or add --force to replace it.")
-    return output
-
-
-def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", sheet_name: str = "pgtext") -> None:
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    delimiter: str = ",",
+    sheet_name: str = "pgtext",
+    replace: bool = False,
+    check: Callable[[], None] | None = None,
+) -> None:
     """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically.
 
     Formula-like text cells are neutralised (``pgtext.files.safe_cells``); ``read_table`` gives them back as they were.
+    An existing file is replaced only with ``replace``; ``check`` runs right before (see ``outputs.atomic_write``).
     """
     path = Path(path)
     kind = output_kind(path)
@@ -404,42 +503,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", she
                 ready.to_excel(writer, index=False, sheet_name=safe_cells.sheet_titles([sheet_name])[0])
                 safe_cells.protect_workbook(writer.book)
 
-    atomic_write(path, write)
+    atomic_write(path, write, replace=replace, check=check)
 
 
 def output_delimiter(path: str | Path, delimiter: str) -> str:
     """A .tsv output is tab-separated whatever the input was; other CSV outputs keep ``delimiter``."""
     return "\t" if Path(path).suffix.lower() == ".tsv" else delimiter
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write`` on a temporary file beside ``path``, then rename it into place.
-
-    A failure or Ctrl-C leaves no half-written file: either the old file or the new one.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path.parent}: cannot create folder ({exc.strerror}).") from None
-    try:  # a read-only or full folder fails here, before anything is written
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc}); choose another folder.") from None
-    os.close(fd)
-    os.chmod(tmp_name, 0o666 & ~umask())  # mkstemp makes 0600; outputs get the usual permissions
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc}).") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

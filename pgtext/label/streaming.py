@@ -1,8 +1,9 @@
 """Labelling a whole file: in one piece, or in chunks when a big CSV goes to a CSV, so memory stays flat.
 
-Both ways write the same bytes. Chunks are read with the same parser settings as
-``tables.read_table`` and appended to one temporary file that is renamed into place at
-the end, so an interrupted run leaves no half-written output. Anything unusual about a
+Both ways write the same bytes. Chunks come from ``tables.read_csv_chunks``: the parser
+``tables.read_table`` uses, only in pieces, so every row comes out once with the same
+cells and row numbers. They are appended to one temporary file that is published at the
+end (``outputs.atomic_write``), so an interrupted run leaves no half-written output. Anything unusual about a
 big file (not UTF-8 or cp1252, NUL bytes, XLSX on either side) goes the one-piece way,
 which also gives the canonical error messages.
 """
@@ -10,9 +11,6 @@ which also gives the canonical error messages.
 from __future__ import annotations
 
 import codecs
-import csv
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,15 +22,16 @@ from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError
 from pgtext.files import quirks as export_quirks
 from pgtext.files import safe_cells
+from pgtext.files.outputs import atomic_write
 from pgtext.files.tables import (
     CSV_SUFFIXES,
     _resolve_delimiter,
-    atomic_write,
+    csv_columns,
     has_utf8_sequences,
     output_delimiter,
     output_kind,
+    read_csv_chunks,
     read_table,
-    too_many_fields,
     write_table,
 )
 from pgtext.label.prediction import (
@@ -67,11 +66,13 @@ def label_file(
     progress: Progress | None = None,
     chunk_rows: int | None = None,
     stream_min_bytes: int | None = None,
+    replace: bool = False,
 ) -> LabelSummary:
     """Label ``source`` into ``target`` (CSV or XLSX by extension) and return the counts.
 
     CSV files of ``stream_min_bytes`` or more going to CSV are read, labelled and written
-    ``chunk_rows`` rows at a time (defaults in ``config``).
+    ``chunk_rows`` rows at a time (defaults in ``config``). An existing ``target`` is
+    replaced only with ``replace`` (``--force``), checked when the output is published.
     """
     source, target = Path(source), Path(target)
     chunk_rows = chunk_rows or config.CHUNK_ROWS
@@ -88,10 +89,10 @@ def label_file(
         except InputError as exc:  # e.g. no such column: how the file was read (which sheet) may be why
             notes = " ".join(note[0].upper() + note[1:] for note in table.notes)
             raise InputError(f"{exc} {notes}".strip()) from None
-        write_table(result.frame, target, delimiter=table.delimiter or ",")
+        write_table(result.frame, target, delimiter=table.delimiter or ",", replace=replace)
         result.summary.notes = list(table.notes)
         return result.summary
-    return _label_chunks(source, target, found, model, embedder, text_cols, id_col, cache, progress, chunk_rows)
+    return _label_chunks(source, target, found, model, embedder, text_cols, id_col, cache, progress, chunk_rows, replace)
 
 
 def streamable(
@@ -155,14 +156,15 @@ def _label_chunks(
     cache: EmbeddingCache | None,
     progress: Progress | None,
     chunk_rows: int,
+    replace: bool,
 ) -> LabelSummary:
-    header = [str(c).strip() for c in _read(source, found, nrows=0).columns]
+    header = csv_columns(source, found.encoding, found.delimiter)
     resolved = resolve_text_columns(pd.DataFrame(columns=header), text_cols, str(source))
     if id_col:
         resolve_column(header, id_col, str(source), "--id-col")
     report = None
     if progress is not None:
-        total = _count_answers(source, found, [header.index(c) for c in resolved], chunk_rows)
+        total = _count_answers(source, found, resolved)
 
         def report(advance: int, _chunk_total: int) -> None:
             progress(advance, total)  # the bar runs over the whole file, not one chunk
@@ -171,7 +173,7 @@ def _label_chunks(
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
-            for chunk in _chunks(source, found, chunk_rows):
+            for chunk in read_csv_chunks(source, found.encoding, found.delimiter, chunk_rows):
                 result = label_frame(
                     chunk, model, embedder, text_cols, id_col=id_col, cache=cache, progress=report, source=str(source)
                 )
@@ -183,63 +185,16 @@ def _label_chunks(
         if not summaries:  # raised inside, so no output file is left behind
             raise InputError(f"{source}: has a header but no rows; nothing to label.")
 
-    atomic_write(target, write)
+    atomic_write(target, write, replace=replace)
     return _merge(summaries)
 
 
-def _read(source: Path, found: CsvFormat, **options):
-    try:
-        return pd.read_csv(
-            source, sep=found.delimiter, encoding=found.encoding, dtype=str, keep_default_na=False,
-            na_filter=False, engine="python", **options,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise _parse_error(source, found, exc) from None
-
-
-def _chunks(source: Path, found: CsvFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """Frames of at least one row, indexed by row number in the whole file, cells as read_table gives them."""
-    start = 0
-    reader = _read(source, found, chunksize=chunk_rows)
-    try:
-        for chunk in reader:
-            if chunk.empty:
-                continue
-            chunk = chunk.fillna("")  # omitted trailing fields, as read_table does
-            chunk.columns = [str(c).strip() for c in chunk.columns]
-            chunk = safe_cells.restore_frame(chunk)  # undo the apostrophe pgtext's writers put before formulas
-            chunk.index = pd.RangeIndex(start, start + len(chunk))
-            start += len(chunk)
-            yield chunk
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise _parse_error(source, found, exc) from None
-    finally:
-        reader.close()
-
-
-def _count_answers(source: Path, found: CsvFormat, positions: list[int], chunk_rows: int) -> int:
+def _count_answers(source: Path, found: CsvFormat, columns: list[str]) -> int:
     """Non-blank answers in the text columns: a quick first pass so the progress bar knows its end."""
-    reader = _read(source, found, chunksize=max(chunk_rows, 50_000), usecols=positions)
     total = 0
-    try:
-        for chunk in reader:
-            total += int(chunk.fillna("").apply(lambda column: column.str.strip().ne("")).to_numpy().sum())
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise _parse_error(source, found, exc) from None
-    finally:
-        reader.close()
+    for chunk in read_csv_chunks(source, found.encoding, found.delimiter, 50_000):
+        total += int(chunk[columns].apply(lambda column: column.str.strip().ne("")).to_numpy().sum())
     return total
-
-
-def _parse_error(source: Path, found: CsvFormat, exc: Exception) -> InputError:
-    wide = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-    if wide:  # pandas' words for a row wider than the header
-        width, line, fields = map(int, wide.groups())
-        return too_many_fields(source, line, fields, width, found.delimiter)
-    return InputError(
-        f"{source}: cannot parse as CSV with delimiter {found.delimiter!r} ({exc}); "
-        "try --delimiter ';' or --delimiter ',' or --delimiter tab."
-    )
 
 
 def _merge(parts: list[LabelSummary]) -> LabelSummary:

@@ -85,7 +85,7 @@ def load_labels(
             )
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
-        for i, record in enumerate(frame.to_dict("records"), start=2):
+        for i, record in zip((frame.index + 2).tolist(), frame.to_dict("records")):  # spreadsheet rows
             text = str(record[text_name])
             if not text.strip():
                 empty.append(i)

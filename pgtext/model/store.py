@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import pandas as pd
 from pgtext import __version__, config
 from pgtext.embed import FakeEmbedder, weights_id
 from pgtext.errors import ModelError
-from pgtext.files.tables import umask
+from pgtext.files.outputs import overlaps, same_path, sigterm_unwinds, umask
 from pgtext.model.codebook import Codebook, theme_key, valid_slug
 from pgtext.model.head import ARRAYS_FILE, MAX_DIMENSION, SPEC_FILE, LinearHead
 from pgtext.model.safe_files import (
@@ -154,33 +155,130 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def save_model(model: ThemeModel, folder: str | Path, force: bool = False) -> Path:
-    """Write the folder atomically: build it beside the target, then swap it in."""
+#: What an operating system may drop into any folder it shows; not a reason to keep a model folder.
+_OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_OLD_HEAD_FILES = ("model.joblib",)  # format 1 heads; such folders are still pgtext's to replace
+
+
+def is_model_folder(folder: str | Path) -> bool:
+    """True for a folder holding a model card pgtext wrote and nothing but the files that card names.
+
+    Only such a folder (or an empty one) may be replaced by ``train --force``: a folder with
+    labels, a codebook or anything else in it is someone's work, never a model to overwrite.
+    """
+    return not _not_a_model(Path(folder))
+
+
+def _not_a_model(folder: Path) -> str:
+    """Why ``folder`` is not a pgtext model folder ("" when it is one)."""
+    card_path = folder / CARD_FILE
+    if folder.is_symlink() or not folder.is_dir():
+        return "not a folder"
+    if card_path.is_symlink() or not card_path.is_file():
+        return f"no {CARD_FILE}; it holds {_listing(sorted(folder.iterdir()))}"
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        card = None
+    if not isinstance(card, dict) or "format" not in card or "pgtext_version" not in card:
+        return f"its {CARD_FILE} is not one pgtext wrote"
+    named = card.get("files") if isinstance(card.get("files"), dict) else {}
+    allowed = {CARD_FILE, *HEAD_FILES, *_OLD_HEAD_FILES, *map(str, named)}
+    foreign = [
+        entry for entry in sorted(folder.iterdir())
+        if entry.name not in _OS_LITTER and (entry.name not in allowed or entry.is_symlink() or not entry.is_file())
+    ]
+    return f"it also holds {_listing(foreign)}, which pgtext did not write" if foreign else ""
+
+
+def _listing(entries: list[Path], limit: int = 3) -> str:
+    names = [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def check_model_target(folder: str | Path, inputs: list, force: bool) -> Path:
+    """Where ``train`` may write a model: a new or empty folder, or with ``force`` a pgtext model folder.
+
+    Never a file, never a folder holding or being one of the inputs (labels, codebook, embedder),
+    never a folder with anything but a model in it.
+    """
     folder = Path(folder)
+    for source in inputs:
+        if source is not None and (same_path(folder, source) or overlaps(source, folder)):
+            raise ModelError(
+                f"{folder}: holds the input {source}; a model folder holds only the model. Choose another --model."
+            )
+    if folder.is_symlink():
+        raise ModelError(f"{folder}: is a symbolic link; give the folder itself or another --model.")
     if folder.exists() and not folder.is_dir():
         raise ModelError(f"{folder}: is a file, not a folder; choose another --model.")
-    if folder.exists() and any(folder.iterdir()) and not force:
-        raise ModelError(f"{folder}: already exists and is not empty; choose another --model or add --force.")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
-        names = model.head.save(staging)
-        card = dict(model.card)
-        card["files"] = {name: _sha256(staging / name) for name in names}
-        (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if folder.exists():
-            backup = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            folder.rename(backup)
-            staging.rename(folder)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if folder.exists() and any(folder.iterdir()):
+        if not force:
+            raise ModelError(f"{folder}: already exists and is not empty; choose another --model or add --force.")
+        why = _not_a_model(folder)
+        if why:
+            raise ModelError(
+                f"{folder}: is not a pgtext model folder ({why}); --force replaces only a folder 'pgtext train' "
+                "wrote. Choose another --model."
+            )
+    # "--model ." names the folder it is in: work on its full path, so the staging folder goes beside it
+    return Path(os.path.abspath(folder)) if folder.name in ("", "..") else folder
+
+
+def save_model(model: ThemeModel, folder: str | Path, force: bool = False, inputs: list | None = None) -> Path:
+    """Write the folder atomically: build it beside the target, then swap it in.
+
+    The target is checked again right before the swap (``check_model_target``), and the
+    folder swapped out is checked once more before it is deleted: if anything but a model
+    landed in it meanwhile, it is put back and the run refused.
+    """
+    folder = check_model_target(folder, inputs or [], force)
+    with sigterm_unwinds():  # a SIGTERM unwinds like Ctrl-C, so the staging folder goes too
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        except OSError as exc:
+            raise ModelError(f"{folder}: cannot write here ({exc.strerror or exc}); choose another --model.") from None
+        try:
+            os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
+            names = model.head.save(staging)
+            card = dict(model.card)
+            card["files"] = {name: _sha256(staging / name) for name in names}
+            (staging / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            check_model_target(folder, inputs or [], force)
+            _swap_in(staging, folder)
+        except OSError as exc:
+            raise ModelError(f"{folder}: cannot write the model ({exc.strerror or exc}).") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     model.card = card
     return folder
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    if not folder.exists():
+        staging.rename(folder)
+        return
+    if not any(folder.iterdir()):
+        folder.rmdir()  # fails if something arrived meanwhile; then nothing is replaced
+        staging.rename(folder)
+        return
+    old = folder.with_name(f".{folder.name}.replaced-{os.getpid()}-{secrets.token_hex(4)}")
+    folder.rename(old)
+    try:
+        why = _not_a_model(old)
+        if why:  # something landed in it between the check and the swap: put it back untouched
+            raise ModelError(
+                f"{folder}: is not a pgtext model folder ({why}); --force replaces only a folder 'pgtext train' "
+                "wrote. Choose another --model."
+            )
+        staging.rename(folder)
+    except BaseException:
+        if not folder.exists():
+            old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_card(folder: str | Path) -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pgtext.files.tables import atomic_write
+from pgtext.files.outputs import IMAGE_SUFFIXES, atomic_write
 from pgtext.model.codebook import Codebook
 
 #: Light to dark blue: the latest wave is the darkest bar (readable in grey-scale print too).
@@ -34,8 +34,9 @@ def theme_share_chart(
     path: str | Path,
     title: str = "Share of respondents per theme",
     subtitle: str = "",
+    replace: bool = False,
 ) -> Path:
-    """Write a PNG: one bar per theme (and wave) with its 95% interval and the share printed beside it.
+    """Write a PNG (or SVG/PDF by suffix): one bar per theme (and wave) with its 95% interval and the share printed beside it.
 
     ``table`` holds one row per wave and theme with columns wave, theme, n, share, ci_low, ci_high.
     """
@@ -86,12 +87,14 @@ def theme_share_chart(
     if count > 1:
         ax.legend(fontsize=8.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.07 - 0.2 / height), ncol=count)
     fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    _save(fig, path, replace)
     return path
 
 
-def reliability_chart(tables: dict[str, list[dict]], path: str | Path, title: str = "Calibration") -> Path:
-    """Write a PNG reliability diagram: observed frequency against mean predicted probability per bin.
+def reliability_chart(
+    tables: dict[str, list[dict]], path: str | Path, title: str = "Calibration", replace: bool = False
+) -> Path:
+    """Write a PNG (or SVG/PDF by suffix) reliability diagram: observed frequency against mean predicted probability per bin.
 
     ``tables`` maps a label (e.g. "theme scores") to a reliability table from
     ``evaluation.reliability_table``; marker area follows the bin's count.
@@ -118,5 +121,10 @@ def reliability_chart(tables: dict[str, list[dict]], path: str | Path, title: st
     ax.grid(color="#eeeeee", linewidth=0.7, zorder=0)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
+    _save(fig, path, replace)
     return path
+
+
+def _save(fig, path: Path, replace: bool) -> None:
+    kind = IMAGE_SUFFIXES.get(path.suffix.lower(), "png")  # the CLI checked the suffix; a library caller gets PNG
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format=kind, dpi=DPI), replace=replace)

@@ -9,13 +9,18 @@
   without a prefilled_themes column (made by hand) counts every row as deliberate.
 - The file is checked as training data before it is replaced, replaced atomically, and
   the previous version kept as a timestamped backup beside it.
+- Two runs into the same file take turns (``merging`` holds a lock from reading the file to
+  writing it), and the file's hash is compared once more right before the new version is
+  renamed into place: a file changed by anything else meanwhile is left alone and the run refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from pgtext.errors import LabelsError
-from pgtext.files.tables import atomic_write, output_kind, read_table, write_table
+from pgtext.files.outputs import atomic_write, exclusive
+from pgtext.files.tables import output_kind, read_table, write_table
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import (
     file_sha256,
@@ -84,13 +90,16 @@ def plan_merge(
     output_kind(path)
     slugs = codebook.slugs
     if path.exists():
+        sha = file_sha256(path)  # before reading: a change after this point is caught when writing
         table = read_table(path, encoding=encoding)
-        frame, delimiter, sha = table.frame.copy(), table.delimiter or ",", file_sha256(path)
+        frame, delimiter = table.frame.reset_index(drop=True), table.delimiter or ","
+        numbers = [int(i) + 2 for i in table.frame.index]  # spreadsheet rows (blank lines counted)
         before = load_labels([path], codebook, encoding=encoding)
         counts_before = before.counts()
         no_theme_before = int((before.y.sum(axis=1) == 0).sum())
     else:
         frame, delimiter, sha = pd.DataFrame(columns=list(LABEL_COLUMNS)), ",", None
+        numbers = []
         counts_before, no_theme_before = {s: 0 for s in slugs}, 0
     column = _columns(frame, path)
     plan = MergePlan(path, frame, delimiter, sha, counts_before=counts_before, no_theme_before=no_theme_before)
@@ -119,7 +128,7 @@ def plan_merge(
             continue
         rows = index[key]
         current = _canonical(frame.at[rows[0], column["themes"]], codebook)
-        change = Change(rows[0] + 2, str(frame.at[rows[0], column["id"]]), current, after, decision.row, who)
+        change = Change(numbers[rows[0]], str(frame.at[rows[0], column["id"]]), current, after, decision.row, who)
         if current == after:
             plan.unchanged += 1
         elif decision.prefilled is not None and decision.themes == decision.prefilled:
@@ -142,16 +151,40 @@ def plan_merge(
     return plan
 
 
+@contextlib.contextmanager
+def merging(labels_path: str | Path, dry_run: bool = False) -> Iterator[None]:
+    """Hold the labels file's lock from ``plan_merge`` to ``write_merge`` (a dry run reads without it)."""
+    if dry_run:
+        yield
+        return
+    with exclusive(labels_path):
+        yield
+
+
 def write_merge(plan: MergePlan) -> Path | None:
-    """Back up the labels file, then replace it atomically; returns the backup (None for a new file)."""
+    """Back up the labels file, then replace it atomically; returns the backup (None for a new file).
+
+    Compare-and-swap: the file must still be the one ``plan_merge`` read (same SHA-256, or
+    still absent for a new file), checked before the backup and again right before the
+    rename; otherwise nothing is replaced and ``LabelsError`` says to run accept again.
+    """
     path = plan.labels_path
-    if plan.sha256 is not None and (not path.exists() or file_sha256(path) != plan.sha256):
-        raise LabelsError(f"{path}: changed while the sheet was being merged; nothing written. Run accept again.")
+
+    def unchanged() -> None:
+        now = file_sha256(path) if path.exists() else None
+        if now != plan.sha256:
+            raise LabelsError(
+                f"{path}: changed while the sheet was being merged (another accept, or an editor); nothing written, "
+                "no decision lost. Run accept again."
+            )
+
+    unchanged()
     backup = None
-    if path.exists():
+    if plan.sha256 is not None:
         backup = _backup_path(path)
         atomic_write(backup, lambda tmp: shutil.copyfile(path, tmp))
-    write_table(plan.frame, path, delimiter=plan.delimiter)
+    # A new labels file is published only if none appeared meanwhile; an existing one only if unchanged.
+    write_table(plan.frame, path, delimiter=plan.delimiter, replace=plan.sha256 is not None, check=unchanged)
     return backup
 
 

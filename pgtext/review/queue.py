@@ -70,10 +70,11 @@ def read_scored(
     scored = ~np.isnan(confidence) & np.array([bool(t.strip()) for t in texts], dtype=bool)
     flagged = scored & (frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "true").to_numpy()
     prefill = np.zeros((n, len(slugs)), dtype=np.int8)
+    rows = (frame.index + 2).tolist()  # spreadsheet rows of the labelled file
     for i, cell in enumerate(frame[PREDICTED].astype(str)):
         found, unknown = codebook.parse_themes(cell)
         if unknown:
-            raise InputError(f"{source}, row {i + 2}: predicted theme {unknown[0]!r} is not in the codebook.")
+            raise InputError(f"{source}, row {rows[i]}: predicted theme {unknown[0]!r} is not in the codebook.")
         prefill[i] = found
     scores = np.column_stack(
         [pd.to_numeric(frame[SCORE_PREFIX + s].astype(str), errors="coerce").fillna(0.0).to_numpy() for s in slugs]
@@ -83,7 +84,7 @@ def read_scored(
     id_column = _id_column(frame, id_col, source)
     if id_column:
         context["id"] = frame[id_column].astype(str).tolist()
-    context["row"] = list(range(2, n + 2))
+    context["row"] = rows
     return Scored(texts, prefill, scores, confidence, scored, flagged, context)
 
 

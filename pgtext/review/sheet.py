@@ -129,14 +129,16 @@ def build_sheet(
     return pd.DataFrame(rows, columns=columns)
 
 
-def write_sheet(frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",") -> None:
+def write_sheet(
+    frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",", replace: bool = False
+) -> None:
     """Write atomically: .xlsx with marked, validated cells and the codebook; .csv as plain rows."""
     path = Path(path)
     if output_kind(path) == "csv":
-        write_table(frame, path, delimiter=delimiter)
+        write_table(frame, path, delimiter=delimiter, replace=replace)
     else:
         ready = for_xlsx(frame, str(path))
-        atomic_write(path, lambda tmp: _workbook(ready, codebook).save(tmp))
+        atomic_write(path, lambda tmp: _workbook(ready, codebook).save(tmp), replace=replace)
 
 
 def _cell(value: object) -> object:
@@ -262,7 +264,7 @@ def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None
     problems: list[str] = []
     decisions: list[Decision] = []
     pending: dict[int, str] = {}  # position -> item it follows
-    for i, record in enumerate(frame.to_dict("records"), start=2):
+    for i, record in zip((frame.index + 2).tolist(), frame.to_dict("records")):  # spreadsheet rows
         if not any(str(v).strip() for v in record.values()):
             continue  # an emptied row
         text = str(record[lookup[TEXT]])

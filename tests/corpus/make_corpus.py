@@ -201,6 +201,29 @@ def main() -> None:
         ["R4", "Meer huizen voor starters.", "wonen", "0.95", "0.1", "0.05", "0.93", "false"],
     ]))
 
+    # --- Every row out once, numbered as the spreadsheet shows it ---
+    # Blank lines (rows 3, 5 and 6 in Excel) and a quoted line break (row 7 holds two lines).
+    write("blank_lines_inside.csv",
+          b'respondent_id;vraag1;vraag2\r\nR1;Meer woningen.;De bus.\r\n\r\nR2;;Meer bankjes.\r\n\r\n\r\nR3;"Twee\r\nregels";\r\n')
+    # One column: a blank answer is a quoted "" or spaces, never a line to drop.
+    write("blank_answers_one_column.csv", b'vraag1\r\nMeer woningen.\r\n""\r\n   \r\n""\r\nDe bus.\r\n')
+    # Written by a script: formulas without a stored value (Excel stores one when it saves), and a
+    # blank row above the column names.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Blad1"
+    for row in ([], ["respondent_id", "vraag1"], ["R1", ANSWERS[0]], ["R2", '=CONCAT("Meer ","bussen.")'],
+                ["R3", ANSWERS[1]], ["R4", '=A6&" zegt: meer bankjes."']):
+        sheet.append(row)
+    book.save(HERE / "formulas_without_value.xlsx")
+
+    # --- Folders an output must never replace ---
+    (HERE / "labels_folder").mkdir()
+    shutil.copy(HERE / "labels_unknown_theme.csv", HERE / "labels_folder" / "labels.csv")
+    (HERE / "labels_folder" / "codebook.csv").write_bytes(csv_bytes(
+        [["slug", "name", "description"], *[[s, s.capitalize(), ""] for s in ("wonen", "vervoer", "eenzaamheid")]]))
+    (HERE / "labels_folder" / "notities.txt").write_text("Wie codeert wat: AB de eerste 200.\n", encoding="utf-8")
+
     # --- Model folders that cannot be used ---
     themes = [{"slug": s, "name": s.capitalize(), "description": ""} for s in ("wonen", "vervoer", "eenzaamheid")]
     card = {
