@@ -39,7 +39,7 @@ def themes(codebook: str | None, model_dir: str | None) -> None:
     from pgtext.model.store import read_card
 
     if model_dir:
-        book = Codebook.from_list(read_card(model_dir)["codebook"]["themes"])
+        book = Codebook.from_card(read_card(model_dir)["codebook"])
     else:
         book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
     for theme in book.themes:

@@ -70,7 +70,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     sources = [Path(p) for p in labelled]
     target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
     chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
-    book = Codebook.from_list(read_card(config.model_dir(model_dir))["codebook"]["themes"])
+    book = Codebook.from_card(read_card(config.model_dir(model_dir))["codebook"])
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
@@ -145,7 +145,7 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     sources = [Path(p) for p in labelled]
     target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
     card = read_card(config.model_dir(model_dir))
-    book = Codebook.from_list(card["codebook"]["themes"])
+    book = Codebook.from_card(card["codebook"])
     given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
     bar = ProgressBar("Embedding", quiet)
     try:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pgtext.errors import InputError, OutputError
 from pgtext.files import quirks as export_quirks
-from pgtext.files import safe_cells
+from pgtext.files import safe_cells, spss
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -54,10 +54,11 @@ class Table:
 
     frame: pd.DataFrame
     path: Path
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "sav"
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)  # what was done to read it, for the user
+    source: object | None = None  # for "sav": the codes and labels as stored (spss.SavSource)
 
 
 def read_table(
@@ -66,7 +67,7 @@ def read_table(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> Table:
-    """Read a CSV or XLSX file into a DataFrame of strings (blank cells are "")."""
+    """Read a CSV, XLSX or SPSS (.sav/.zsav) file into a DataFrame of strings (blank cells are "")."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
@@ -75,6 +76,9 @@ def read_table(
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, sheet)
+    if suffix in spss.SAV_SUFFIXES:
+        frame, source = spss.read_sav(path)
+        return Table(frame=frame, path=path, kind="sav", source=source)
     if suffix == ".xls":
         raise InputError(f"{path}: old .xls files are not supported; save it as .xlsx or .csv in Excel.")
     return _read_csv(path, encoding, delimiter)
@@ -255,7 +259,9 @@ def output_kind(path: str | Path) -> str:
         return "csv"
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
-    raise OutputError(f"{path}: output must end in .csv or .xlsx.")
+    if suffix in spss.SAV_SUFFIXES:
+        return "sav"
+    raise OutputError(f"{path}: output must end in .csv, .xlsx or .sav.")
 
 
 def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Path:
@@ -277,6 +283,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", she
     """
     path = Path(path)
     kind = output_kind(path)
+    if kind == "sav":
+        spss.write_sav(frame, path, new={})
+        return
 
     ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))
 

@@ -74,19 +74,26 @@ def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) ->
                 if col.casefold() == candidate:
                     return [col]
         raise InputError(
-            f"{source}: name the open-answer column(s) with --text-col; columns here: {', '.join(columns)}."
+            f"{source}: name the open-answer column(s) with --text-col; columns here: {listed(columns, frame)}."
         )
-    return [resolve_column(columns, name, source, "--text-col") for name in wanted]
+    return [resolve_column(columns, name, source, "--text-col", frame.attrs.get("column_labels")) for name in wanted]
 
 
-def resolve_column(columns: list[str], name: str, source: str, option: str) -> str:
+def listed(columns: list[str], frame: pd.DataFrame | None = None, labels: dict[str, str] | None = None) -> str:
+    """Column names for a message; SPSS variables with their labels: ``v12 (Toelichting regio)``."""
+    if labels is None and frame is not None:
+        labels = frame.attrs.get("column_labels")
+    return ", ".join(f"{c} ({labels[c]})" if labels and labels.get(c) else c for c in columns)
+
+
+def resolve_column(columns: list[str], name: str, source: str, option: str, labels: dict[str, str] | None = None) -> str:
     if name in columns:
         return name
     for key in (str.casefold, _loose):  # exact, then ignoring case, then also spacing and line breaks
         matches = [c for c in columns if key(c) == key(name)]
         if len(matches) == 1:
             return matches[0]
-    raise InputError(f"{source}: no column {name!r} ({option}); columns here: {', '.join(columns)}.")
+    raise InputError(f"{source}: no column {name!r} ({option}); columns here: {listed(columns, labels=labels)}.")
 
 
 def _loose(name: str) -> str:

@@ -82,7 +82,7 @@ class ThemeModel:
 
     @property
     def codebook(self) -> Codebook:
-        return Codebook.from_list(self.card["codebook"]["themes"])
+        return Codebook.from_card(self.card["codebook"])
 
     @property
     def themes(self) -> list[str]:
