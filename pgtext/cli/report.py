@@ -11,6 +11,7 @@ from pgtext.cli.common import (
     ProgressBar,
     cache_dir_option,
     encoding_option,
+    lang_option,
     no_cache_option,
     open_cache,
     quiet_option,
@@ -28,12 +29,13 @@ from pgtext.cli.main import cli
 @click.option("--quotes", type=click.IntRange(0, 20), help="Example quotes per theme: confident, representative, no near-copies [default: 3].")
 @click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
 @click.option("--min-n", type=click.IntRange(1), help="Flag shares of fewer respondents than this as indicative [default: 30].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .csv (one tidy table) or .xlsx (a sheet per table).")
-@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png).")
-@click.option("--title", help="Title of the Markdown report and the chart.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .docx (Word, with the chart), .csv (one tidy table) or .xlsx (a sheet per table).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side, a panel per --by group (.png).")
+@click.option("--title", help="Title of the report and the chart.")
 @click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
+@lang_option
 @encoding_option
-def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, encoding) -> None:
+def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, lang, encoding) -> None:
     """Count themes in LABELLED files for a report: per theme, subgroup and wave, with quotes.
 
     LABELLED are files written by 'pgtext label' (one answer column, or long files with
@@ -46,9 +48,12 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
       pgtext report out/2026-long.csv --question suggesties
       pgtext report out/2025-long.csv out/2026-long.csv -o out/report.md --chart out/chart.png
       pgtext report out/2026-long.csv --by domein -o out/report.xlsx
+      pgtext report out/2025-long.csv out/2026-long.csv -o out/report.docx --lang nl
     """
+    import dataclasses
+
     from pgtext.files.documents import (
-        DOCUMENT_SUFFIXES,
+        REPORT_SUFFIXES,
         check_target,
         write_csv,
         write_sheets,
@@ -56,42 +61,44 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     )
     from pgtext.model.codebook import Codebook
     from pgtext.model.store import read_card
-    from pgtext.report.charts import theme_share_chart
+    from pgtext.files.tables import atomic_write
+    from pgtext.report.charts import figure_png, report_figure
     from pgtext.report.counts import build_report
     from pgtext.report.render import (
-        DEFAULT_TITLE,
         report_markdown,
         report_sheets,
         report_table,
         report_text,
-        scope_text,
     )
+    from pgtext.report.word import write_report_docx
 
     sources = [Path(p) for p in labelled]
-    target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
+    target = check_target(output, sources, force, REPORT_SUFFIXES, "--output") if output else None
     chart_target = check_target(chart, sources, force, {".png": "png"}, "--chart") if chart else None
-    book = Codebook.from_card(read_card(config.model_dir(model_dir))["codebook"])
+    card = read_card(config.model_dir(model_dir))
+    book = Codebook.from_card(card["codebook"])
+    if lang:
+        book = dataclasses.replace(book, language=lang.lower())
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
         mask=not no_mask, encoding=encoding, **given,
     )
     click.echo(report_text(result))
+    kind = REPORT_SUFFIXES[target.suffix.lower()] if target else None
+    png = figure_png(report_figure(result, title)) if chart_target or kind == "docx" else None
     if target:
-        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
         if kind == "markdown":
-            write_text(target, report_markdown(result, title or DEFAULT_TITLE))
+            write_text(target, report_markdown(result, title))
+        elif kind == "docx":
+            write_report_docx(target, result, title=title, chart_png=png, card=card)
         elif kind == "csv":
             write_csv(target, report_table(result))
         else:
             write_sheets(target, report_sheets(result))
         click.echo(f"Wrote {target}")
     if chart_target:
-        overall = result.table[result.table["group"] == "all"]
-        theme_share_chart(
-            overall, book, result.waves, chart_target, title=title or "Share of respondents per theme",
-            subtitle=f"Questions: {scope_text(result, short=True)}",
-        )
+        atomic_write(chart_target, lambda tmp: tmp.write_bytes(png))
         click.echo(f"Wrote {chart_target}")
 
 

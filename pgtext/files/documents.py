@@ -17,6 +17,8 @@ from pgtext.files.tables import atomic_write
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
+#: ``pgtext report`` also writes Word (``pgtext.report.word``).
+REPORT_SUFFIXES = {**DOCUMENT_SUFFIXES, ".docx": "docx"}
 
 
 def check_target(output: str | Path, inputs: list[Path], force: bool, suffixes: dict[str, str], option: str) -> Path:

@@ -1,30 +1,140 @@
-"""Charts for reports: a horizontal bar chart of theme shares, waves side by side (matplotlib).
+"""Charts for reports: horizontal bars of theme shares, waves side by side, a panel per group (matplotlib).
 
-matplotlib is imported inside the function and drawn on a bare ``Figure`` (Agg canvas),
-so no GUI backend or global pyplot state is involved.
+matplotlib is imported inside the functions and drawn on a bare ``Figure`` (Agg canvas),
+so no GUI backend or global pyplot state is involved. ``share_figure`` returns the figure
+(tests read its texts); ``theme_share_chart`` writes it as PNG. Bars are grey tones with a
+hatch per wave, and every bar carries its share, so the chart reads in greyscale print.
 """
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 
 from pgtext.files.tables import atomic_write
+from pgtext.i18n import number, percent, t
 from pgtext.model.codebook import Codebook
 
-#: Light to dark blue: the latest wave is the darkest bar (readable in grey-scale print too).
-ONE_WAVE = "#2171b5"
+#: Light to dark grey: the latest wave is the darkest bar; hatches tell waves apart in any print.
+ONE_WAVE = "#4d4d4d"
+HATCHES = ("", "////", "....", "xxxx")
 DPI = 200
+ALL = "all"
 
 
-def _colours(count: int) -> list[str]:
+def _colours(count: int) -> list:
     if count == 1:
         return [ONE_WAVE]
     from matplotlib import colormaps
 
-    return [colormaps["Blues"](0.35 + 0.6 * i / (count - 1)) for i in range(count)]
+    return [colormaps["Greys"](0.3 + 0.5 * i / (count - 1)) for i in range(count)]
+
+
+def share_figure(
+    table: pd.DataFrame,
+    codebook: Codebook,
+    waves: list[str],
+    title: str | None = None,
+    subtitle: str = "",
+    lang: str | None = None,
+    min_n: int | None = None,
+):
+    """The bar chart as a matplotlib ``Figure``: one panel per group in ``table`` (total first), shared axis.
+
+    ``table`` holds one row per wave, theme (and group) with columns wave, theme, n, share, ci_low,
+    ci_high and optionally group and small_n. Words in ``lang`` (default: the codebook's).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    lang = lang or codebook.language
+    title = title or t(lang, "chart.title")
+    groups = list(dict.fromkeys(table["group"])) if "group" in table.columns else [ALL]
+    themes = codebook.themes
+    count = len(waves)
+    bar = 0.8 / count
+    panel_height = 0.55 + len(themes) * (0.32 * count + 0.3)
+    height = 0.9 + panel_height * len(groups) + (0.3 if count > 1 else 0)
+    fig = Figure(figsize=(8.0, height), dpi=DPI)
+    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+    colours = _colours(count)
+    top = 0.0
+    small_seen = False
+    for ax, group in zip(axes, groups):
+        sub = table[table["group"] == group] if "group" in table.columns else table
+        ns = []
+        for w, wave in enumerate(waves):
+            rows = sub[sub["wave"] == wave].set_index("theme").reindex([th.slug for th in themes])
+            n = int(rows["n"].iloc[0]) if len(rows) and pd.notna(rows["n"].iloc[0]) else 0
+            small = bool(rows["small_n"].iloc[0]) if "small_n" in rows.columns and len(rows) else False
+            small_seen |= small
+            ns.append(number(n, lang) + ("*" if small else ""))
+            shares = rows["share"].fillna(0).to_numpy() * 100
+            low = rows["ci_low"].fillna(0).to_numpy() * 100
+            high = rows["ci_high"].fillna(0).to_numpy() * 100
+            # Later waves lower within each theme's block, so the block reads top-down in time.
+            ys = [i + (w - (count - 1) / 2) * bar for i in range(len(themes))]
+            ax.barh(
+                ys, shares, height=bar * 0.92, color=colours[w], edgecolor="#222222", linewidth=0.4,
+                hatch=HATCHES[w % len(HATCHES)], label=t(lang, "chart.legend", wave=wave, n=ns[-1]), zorder=2,
+            )
+            ax.errorbar(
+                # clipped: for 100% the Wilson bound can fall a rounding error below the share
+                shares, ys, xerr=[(shares - low).clip(0), (high - shares).clip(0)], fmt="none", ecolor="#000000",
+                elinewidth=0.8, capsize=2.5, zorder=3,
+            )
+            for y, share, hi in zip(ys, shares, high):
+                ax.text(hi + 1.2, y, percent(share / 100, lang), va="center", ha="left", fontsize=8.5, color="#000000")
+            top = max(top, float(high.max()) if len(high) else 0.0)
+        ax.set_yticks(range(len(themes)))
+        ax.set_yticklabels([textwrap.fill(th.name, 34) for th in themes], fontsize=9)
+        ax.invert_yaxis()
+        ax.grid(axis="x", color="#dddddd", linewidth=0.7, zorder=0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        name = t(lang, "report.all") if group == ALL else str(group)
+        n_text = "n = " + ns[0] if count == 1 else ", ".join(f"{w}: n = {n}" for w, n in zip(waves, ns))
+        ax.set_title(f"{name} ({n_text})", fontsize=9.5, loc="left", pad=4, fontweight="bold")
+    last = axes[-1]
+    last.set_xlim(0, min(100.0, top + 12) if top < 88 else 108)
+    last.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(value / 100, lang)))
+    last.tick_params(axis="x", labelsize=8.5)
+    last.set_xlabel(t(lang, "chart.xlabel"), fontsize=8.5)
+    for ax in axes[:-1]:
+        ax.tick_params(axis="x", labelbottom=False)
+    fig.suptitle(title, fontsize=11, x=0.02, ha="left")
+    footer = []
+    if subtitle:
+        footer.append(textwrap.shorten(subtitle, 110))
+    if small_seen and min_n:
+        footer.append(t(lang, "chart.small", min_n=min_n))
+    if footer:
+        fig.text(0.02, 0.005, "   ".join(footer), fontsize=7.5, color="#333333", va="bottom", ha="left")
+    if count > 1:
+        axes[0].legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=count)
+    fig.tight_layout(rect=(0, 0.02 if footer else 0, 1, 1))
+    return fig
+
+
+def report_figure(result, title: str | None = None):
+    """The chart of a ``ReportResult``: every group in its own panel (with ``--by``), the scope underneath."""
+    from pgtext.report.render import language, scope_text
+
+    lang = language(result)
+    return share_figure(
+        result.table, result.codebook, result.waves, title=title, lang=lang, min_n=result.min_n,
+        subtitle=t(lang, "report.questions", scope=scope_text(result, short=True)),
+    )
+
+
+def figure_png(fig) -> bytes:
+    """The figure as PNG bytes (for embedding in a Word document)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
 
 
 def theme_share_chart(
@@ -32,60 +142,14 @@ def theme_share_chart(
     codebook: Codebook,
     waves: list[str],
     path: str | Path,
-    title: str = "Share of respondents per theme",
+    title: str | None = None,
     subtitle: str = "",
+    lang: str | None = None,
+    min_n: int | None = None,
 ) -> Path:
-    """Write a PNG: one bar per theme (and wave) with its 95% interval and the share printed beside it.
-
-    ``table`` holds one row per wave and theme with columns wave, theme, n, share, ci_low, ci_high.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
-
+    """Write the PNG of ``share_figure``: one bar per theme (and wave) with its 95% interval and share beside it."""
     path = Path(path)
-    themes = codebook.themes
-    count = len(waves)
-    bar = 0.8 / count
-    height = 1.3 + len(themes) * (0.32 * count + 0.3)
-    fig = Figure(figsize=(8.0, height), dpi=DPI)
-    ax = fig.add_subplot()
-    colours = _colours(count)
-    top = 0.0
-    ns = []
-    for w, wave in enumerate(waves):
-        rows = table[table["wave"] == wave].set_index("theme").reindex([t.slug for t in themes])
-        n = int(rows["n"].iloc[0]) if len(rows) else 0
-        ns.append(n)
-        shares = rows["share"].fillna(0).to_numpy() * 100
-        low = rows["ci_low"].fillna(0).to_numpy() * 100
-        high = rows["ci_high"].fillna(0).to_numpy() * 100
-        # Later waves lower within each theme's block, so the block reads top-down in time.
-        ys = [i + (w - (count - 1) / 2) * bar for i in range(len(themes))]
-        ax.barh(ys, shares, height=bar * 0.92, color=colours[w], label=f"{wave} (n={n})", zorder=2)
-        ax.errorbar(
-            shares, ys, xerr=[shares - low, high - shares], fmt="none", ecolor="#444444",
-            elinewidth=0.9, capsize=2.5, zorder=3,
-        )
-        for y, share, hi in zip(ys, shares, high):
-            ax.text(hi + 1.2, y, f"{share:.0f}%", va="center", ha="left", fontsize=8.5, color="#222222")
-        top = max(top, float(high.max()) if len(high) else 0.0)
-    ax.set_yticks(range(len(themes)))
-    ax.set_yticklabels([textwrap.fill(t.name, 34) for t in themes], fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlim(0, min(100.0, top + 12) if top < 88 else 108)
-    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.tick_params(axis="x", labelsize=8.5)
-    ax.set_xlabel("respondents with the theme, of those who answered (lines: 95% interval)", fontsize=8.5)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.7, zorder=0)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    n_text = "n=" + str(ns[0]) if count == 1 else ", ".join(f"{w}: n={n}" for w, n in zip(waves, ns))
-    ax.set_title(f"{title} ({n_text})", fontsize=11, loc="left", pad=18 if subtitle else 8)
-    if subtitle:
-        ax.text(0, 1.01, textwrap.shorten(subtitle, 95), transform=ax.transAxes, fontsize=8, color="#555555", va="bottom")
-    if count > 1:
-        ax.legend(fontsize=8.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.07 - 0.2 / height), ncol=count)
-    fig.tight_layout()
+    fig = share_figure(table, codebook, waves, title=title, subtitle=subtitle, lang=lang, min_n=min_n)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
     return path
 
