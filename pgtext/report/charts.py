@@ -9,6 +9,7 @@ hatch per wave, and every bar carries its share, so the chart reads in greyscale
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from pathlib import Path
 
@@ -56,10 +57,12 @@ def share_figure(
     themes = codebook.themes
     count = len(waves)
     bar = 0.8 / count
-    panel_height = 0.55 + len(themes) * (0.32 * count + 0.3)
-    height = 0.9 + panel_height * len(groups) + (0.3 if count > 1 else 0)
-    fig = Figure(figsize=(8.0, height), dpi=DPI)
-    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+    columns = 1 if len(groups) == 1 else 2
+    rows_of_panels = math.ceil(len(groups) / columns)
+    panel_height = 0.6 + len(themes) * (0.3 * count + 0.25)
+    height = 1.3 + panel_height * rows_of_panels
+    fig = Figure(figsize=(8.0 if columns == 1 else 10.5, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(rows_of_panels, columns, sharex=True, sharey=True, squeeze=False).ravel()
     colours = _colours(count)
     top = 0.0
     small_seen = False
@@ -79,7 +82,7 @@ def share_figure(
             ys = [i + (w - (count - 1) / 2) * bar for i in range(len(themes))]
             ax.barh(
                 ys, shares, height=bar * 0.92, color=colours[w], edgecolor="#222222", linewidth=0.4,
-                hatch=HATCHES[w % len(HATCHES)], label=t(lang, "chart.legend", wave=wave, n=ns[-1]), zorder=2,
+                hatch=HATCHES[w % len(HATCHES)], label=str(wave), zorder=2,
             )
             ax.errorbar(
                 # clipped: for 100% the Wilson bound can fall a rounding error below the share
@@ -87,35 +90,38 @@ def share_figure(
                 elinewidth=0.8, capsize=2.5, zorder=3,
             )
             for y, share, hi in zip(ys, shares, high):
-                ax.text(hi + 1.2, y, percent(share / 100, lang), va="center", ha="left", fontsize=8.5, color="#000000")
+                ax.text(hi + 1.2, y, percent(share / 100, lang), va="center", ha="left", fontsize=8, color="#000000")
             top = max(top, float(high.max()) if len(high) else 0.0)
-        ax.set_yticks(range(len(themes)))
-        ax.set_yticklabels([textwrap.fill(th.name, 34) for th in themes], fontsize=9)
-        ax.invert_yaxis()
         ax.grid(axis="x", color="#dddddd", linewidth=0.7, zorder=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         name = t(lang, "report.all") if group == ALL else str(group)
         n_text = "n = " + ns[0] if count == 1 else ", ".join(f"{w}: n = {n}" for w, n in zip(waves, ns))
-        ax.set_title(f"{name} ({n_text})", fontsize=9.5, loc="left", pad=4, fontweight="bold")
-    last = axes[-1]
-    last.set_xlim(0, min(100.0, top + 12) if top < 88 else 108)
-    last.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(value / 100, lang)))
-    last.tick_params(axis="x", labelsize=8.5)
-    last.set_xlabel(t(lang, "chart.xlabel"), fontsize=8.5)
-    for ax in axes[:-1]:
-        ax.tick_params(axis="x", labelbottom=False)
-    fig.suptitle(title, fontsize=11, x=0.02, ha="left")
-    footer = []
+        heading = f"{name} ({n_text})"
+        if len(heading) > (70 if columns == 1 else 48):  # the n's on their own line, never split
+            heading = f"{textwrap.shorten(name, 70 if columns == 1 else 48)}\n({n_text})"
+        ax.set_title(heading, fontsize=9, loc="left", fontweight="bold")
+        ax.tick_params(axis="y", labelsize=8.5)
+    first = axes[0]
+    first.set_yticks(range(len(themes)))
+    first.set_yticklabels([textwrap.fill(th.name, 30) for th in themes])
+    first.set_ylim(len(themes) - 0.5, -0.5)  # first theme on top (shared, so set once)
+    first.set_xlim(0, min(100.0, top + 12) if top < 88 else 108)
+    first.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: percent(value / 100, lang)))
+    for k, ax in enumerate(axes):
+        if k >= len(groups):
+            fig.delaxes(ax)
+        elif k + columns >= len(groups):  # the lowest panel in its column shows the axis
+            ax.tick_params(axis="x", labelbottom=True, labelsize=8)
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left", fontweight="bold")
+    footer = [t(lang, "chart.xlabel")]
     if subtitle:
-        footer.append(textwrap.shorten(subtitle, 110))
+        footer.append(textwrap.shorten(subtitle, 120))
     if small_seen and min_n:
         footer.append(t(lang, "chart.small", min_n=min_n))
-    if footer:
-        fig.text(0.02, 0.005, "   ".join(footer), fontsize=7.5, color="#333333", va="bottom", ha="left")
+    fig.supxlabel("\n".join(footer), fontsize=8, x=0.01, ha="left")
     if count > 1:
-        axes[0].legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=count)
-    fig.tight_layout(rect=(0, 0.02 if footer else 0, 1, 1))
+        fig.legend(*first.get_legend_handles_labels(), loc="outside upper right", ncol=count, fontsize=8, frameon=False)
     return fig
 
 
