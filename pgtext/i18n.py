@@ -142,6 +142,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "eerder en een eenzijdige Fisher-toets onder 0,05."
         ),
         "discover.method_mask": " Voorbeelden zijn gemaskeerd: namen, e-mailadressen en telefoonnummers.",
+        "discover.text.head": "{number}. {size} antwoorden: {words}",
+        "discover.text.closest": "dichtstbijzijnde thema: {slug} (cosinus {similarity})",
+        "discover.text.new": "nieuw in {wave}: {cell}",
+        "discover.text.leftovers": "Restgroepen (kleine groepen):",
+        "discover.text.ungrouped": "{count} antwoorden passen in geen groep.",
     },
     "en": {
         "sav.no": "no",
@@ -258,6 +263,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Fisher test below 0.05."
         ),
         "discover.method_mask": " Examples are masked: names, e-mail addresses and phone numbers.",
+        "discover.text.head": "{number}. {size} answers: {words}",
+        "discover.text.closest": "closest theme: {slug} (cosine {similarity})",
+        "discover.text.new": "new in {wave}: {cell}",
+        "discover.text.leftovers": "Leftovers (tiny groups):",
+        "discover.text.ungrouped": "{count} answers fit no group.",
     },
 }
 

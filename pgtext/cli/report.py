@@ -114,11 +114,12 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
 @click.option("--embedder", help="Group with this embedder instead of the model's.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@lang_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, encoding, cache_dir, no_cache, quiet) -> None:
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, lang, encoding, cache_dir, no_cache, quiet) -> None:
     """Find candidate new themes: groups of answers the codebook does not cover.
 
     Takes the answers of the last wave in LABELLED that no theme covers confidently,
@@ -132,6 +133,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.md
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.csv --force
     """
+    import dataclasses
+
     from pgtext.embed import get_embedder
     from pgtext.files.documents import (
         DOCUMENT_SUFFIXES,
@@ -153,6 +156,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     target = check_target(output, sources, force, DOCUMENT_SUFFIXES, "--output") if output else None
     card = read_card(config.model_dir(model_dir))
     book = Codebook.from_card(card["codebook"])
+    if lang:
+        book = dataclasses.replace(book, language=lang.lower())
     given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
     bar = ProgressBar("Embedding", quiet)
     try:

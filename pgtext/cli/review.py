@@ -12,6 +12,7 @@ from pgtext.cli.common import (
     cache_dir_option,
     codebook_beside,
     encoding_option,
+    lang_option,
     no_cache_option,
     note,
     open_cache,
@@ -35,8 +36,9 @@ from pgtext.cli.main import cli
 @click.option("--delimiter", help="CSV delimiter of LABELLED: ',' ';' or tab [default: detected].")
 @click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@lang_option
 @encoding_option
-def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
+def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, lang, encoding) -> None:
     """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
 
     Least confident first; near-copies are grouped so one decision covers them (their
@@ -70,7 +72,7 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
     s = result.summary
     if not s.rows:
         warn("no answers selected; try --include all or --include audit.")
-    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",")
+    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",", lang=lang and lang.lower())
     click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
     kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
     copies = f"; {s.near_copies} near-copies follow the row named in same_as" if s.near_copies else ""
@@ -169,7 +171,8 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encodin
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, encoding, cache_dir, no_cache, quiet) -> None:
+@lang_option
+def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Pick the unlabelled answers whose labels would most improve the model.
 
     The ones the model is least sure of, kept diverse so the picks are not near-copies
@@ -217,7 +220,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     )
     if s.picked < count:
         warn(f"only {s.picked} answers left to suggest (asked for {count}).")
-    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",")
+    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",", lang=lang and lang.lower())
     click.echo(f"Suggested {s.picked} answers, least certain and most varied first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After labelling: pgtext accept {target} --labels labels/FILE.csv")
@@ -237,7 +240,8 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, encoding, cache_dir, no_cache, quiet) -> None:
+@lang_option
+def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Find likely labelling mistakes in a training file.
 
     Lists answers whose cross-validated prediction (from a model that did not see
@@ -274,7 +278,7 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     s = result.summary
     click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
     click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")
-    write_sheet(result.frame, target, book)
+    write_sheet(result.frame, target, book, lang=lang and lang.lower())
     click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After review: pgtext accept {target} --labels {source}")

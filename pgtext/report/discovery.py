@@ -85,6 +85,7 @@ class Discovery:
     counts: dict[str, int] = field(default_factory=dict)
     include_all: bool = False
     min_size: int = MIN_SIZE
+    language: str = "nl"  # of the published output: the codebook's
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -258,7 +259,7 @@ def discover(
         "considered": len(chosen), "in_groups": int(sum(g.size for g in groups)),
         "in_leftovers": int(sum(g.size for g in leftovers)), "ungrouped": int((numbers == 0).sum()),
     }
-    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size)
+    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size, codebook.language)
 
 
 def _project(texts: list[str], space: FeatureSpace | None, embedder: Embedder, cache: EmbeddingCache | None):

@@ -7,47 +7,52 @@ import textwrap
 import pandas as pd
 
 from pgtext.files.documents import markdown_table, plain_table
+from pgtext.i18n import number, t
 from pgtext.report.discovery import Discovery, Group
 
-DEFAULT_TITLE = "Candidate new themes"
+DEFAULT_TITLE = t("en", "discover.title")
 
 
 def _comparison(d: Discovery, g: Group) -> str:
     if g.earlier_matches is None:
         return ""
-    earlier = " + ".join(d.earlier)
-    return (
-        f"{g.later_matches} of {g.later_total} answers in {d.later}, "
-        f"{g.earlier_matches} of {g.earlier_total} in {earlier}"
+    return t(
+        d.language, "discover.comparison", later=g.later_matches, later_total=g.later_total, wave=d.later,
+        earlier=g.earlier_matches, earlier_total=g.earlier_total, earlier_waves=" + ".join(d.earlier),
     )
 
 
 def _new_cell(d: Discovery, g: Group) -> str:
     if g.new is None:
         return ""
-    return ("yes" if g.new else "no") + f" ({_comparison(d, g)})"
+    return t(d.language, "discover.yes" if g.new else "discover.no") + f" ({_comparison(d, g)})"
+
+
+def _cosine(d: Discovery, value: float) -> str:
+    return number(value, d.language, 2)
 
 
 def summary_line(d: Discovery) -> str:
     c = d.counts
     if d.include_all:
-        left = f"{c['non_answers']} non-answers left out"
+        left = t(d.language, "discover.left_all", non_answers=c["non_answers"])
     else:
-        left = f"{c['covered']} covered confidently by a theme and {c['non_answers']} non-answers left out"
-    return (
-        f"{d.later}: {c['answers']} answers; {left}; the other {c['considered']} grouped by meaning: "
-        f"{len(d.groups)} groups of {d.min_size}+ answers ({c['in_groups']} answers), {len(d.leftovers)} tiny "
-        f"groups ({c['in_leftovers']} answers), {c['ungrouped']} answers in no group."
+        left = t(d.language, "discover.left", covered=c["covered"], non_answers=c["non_answers"])
+    return t(
+        d.language, "discover.summary", wave=d.later, answers=c["answers"], left=left, considered=c["considered"],
+        groups=len(d.groups), min_size=d.min_size, in_groups=c["in_groups"], leftovers=len(d.leftovers),
+        in_leftovers=c["in_leftovers"], ungrouped=c["ungrouped"],
     )
 
 
 def overview_rows(d: Discovery, groups: list[Group]) -> tuple[list[str], list[list[object]], str]:
-    headers = ["#", "Answers", "Distinctive words", "Closest theme (cosine)"]
+    lang = d.language
+    headers = ["#", t(lang, "discover.col.answers"), t(lang, "discover.col.words"), t(lang, "discover.col.closest")]
     if d.earlier:
-        headers.append(f"New in {d.later}?")
+        headers.append(t(lang, "discover.col.new", wave=d.later))
     rows = []
     for g in groups:
-        row: list[object] = [g.number, g.size, ", ".join(g.words[:6]), f"{g.closest_name} ({g.similarity:.2f})"]
+        row: list[object] = [g.number, g.size, ", ".join(g.words[:6]), f"{g.closest_name} ({_cosine(d, g.similarity)})"]
         if d.earlier:
             row.append(_new_cell(d, g))
         rows.append(row)
@@ -55,59 +60,53 @@ def overview_rows(d: Discovery, groups: list[Group]) -> tuple[list[str], list[li
 
 
 def _method(d: Discovery) -> str:
-    text = (
-        "Groups: HDBSCAN over sentence embeddings (centred) beside character n-grams, so every answer may "
-        "stay in no group and the number of groups is not fixed. Distinctive words: class-based TF-IDF "
-        "without Dutch stop words. Closest theme: cosine between the group's mean embedding and the "
-        "embedded theme name and description (a hint, not a verdict: the shipped embedder is an English model)."
-    )
+    text = t(d.language, "discover.method")
     if d.earlier:
-        text += (
-            " New: an answer of either wave counts for a group when its nearest group member is as close as "
-            "members are to each other; new means at least three times as frequent as before and a one-sided "
-            "Fisher test below 0.05."
-        )
-    return text + " Examples are masked: names, e-mail addresses and phone numbers."
+        text += t(d.language, "discover.method_new")
+    return text + t(d.language, "discover.method_mask")
 
 
-def discovery_markdown(d: Discovery, title: str = DEFAULT_TITLE) -> str:
-    lines = [f"# {title} in {d.later}", "", summary_line(d), ""]
+def discovery_markdown(d: Discovery, title: str | None = None) -> str:
+    lang = d.language
+    title = title or t(lang, "discover.title")
+    lines = [f"# {t(lang, 'discover.title_in', title=title, wave=d.later)}", "", summary_line(d), ""]
     if d.groups:
         lines += [markdown_table(*overview_rows(d, d.groups)), ""]
     for g in d.groups:
-        new = f" · new in {d.later}" if g.new else ""
-        lines += [f"## {g.number}. {', '.join(g.words[:3]) or 'group'} ({g.size} answers{new})", ""]
-        lines.append(f"Distinctive words: {', '.join(g.words) or '–'}. Suggested slug: `{g.slug}`.")
-        lines.append(f"Closest theme: {g.closest_name} (`{g.closest_theme}`, cosine {g.similarity:.2f}).")
+        new = t(lang, "discover.new_in", wave=d.later) if g.new else ""
+        words = ", ".join(g.words[:3]) or t(lang, "discover.group")
+        lines += [f"## {t(lang, 'discover.heading', number=g.number, words=words, size=g.size, new=new)}", ""]
+        lines.append(t(lang, "discover.words", words=", ".join(g.words) or "–", slug=g.slug))
+        lines.append(t(lang, "discover.closest", name=g.closest_name, slug=g.closest_theme, similarity=_cosine(d, g.similarity)))
         if g.earlier_matches is not None:
-            lines.append(f"Answers like these: {_comparison(d, g)}.")
+            lines.append(t(lang, "discover.like", comparison=_comparison(d, g)))
         lines.append("")
         lines += [f"> {' '.join(example.split())}\n" for example in g.examples]
-    lines += ["## Leftovers", ""]
+    lines += [f"## {t(lang, 'discover.leftovers')}", ""]
     if d.leftovers:
-        lines += [
-            f"Tiny groups ({min(g.size for g in d.leftovers)}–{d.min_size - 1} answers): too small to call a theme, "
-            "worth a look.", "", markdown_table(*overview_rows(d, d.leftovers)), "",
-        ]
-    lines += [f"{d.counts['ungrouped']} answers fit no group; they are in the CSV output with group 0.", ""]
+        low = min(g.size for g in d.leftovers)
+        lines += [t(lang, "discover.tiny", low=low, high=d.min_size - 1), "", markdown_table(*overview_rows(d, d.leftovers)), ""]
+    lines += [t(lang, "discover.ungrouped", count=d.counts["ungrouped"]), ""]
     lines += [_method(d), ""]
     return "\n".join(lines)
 
 
 def discovery_text(d: Discovery, width: int = 96) -> str:
+    """The terminal listing: the groups with their words, closest theme and examples."""
+    lang = d.language
     lines = [textwrap.fill(summary_line(d), width), ""]
     for g in d.groups:
-        head = f"{g.number}. {g.size} answers: {', '.join(g.words) or '–'}"
+        head = t(lang, "discover.text.head", number=g.number, size=g.size, words=", ".join(g.words) or "–")
         lines.append(textwrap.fill(head, width, subsequent_indent="   "))
-        lines.append(f"   closest theme: {g.closest_theme} (cosine {g.similarity:.2f})")
+        lines.append("   " + t(lang, "discover.text.closest", slug=g.closest_theme, similarity=_cosine(d, g.similarity)))
         if g.new is not None:
-            lines.append(f"   new in {d.later}: {_new_cell(d, g)}")
+            lines.append("   " + t(lang, "discover.text.new", wave=d.later, cell=_new_cell(d, g)))
         for example in g.examples:
             lines.append(textwrap.fill(f"“{' '.join(example.split())}”", width, initial_indent="   - ", subsequent_indent="     "))
         lines.append("")
     if d.leftovers:
-        lines += ["Leftovers (tiny groups):", plain_table(*overview_rows(d, d.leftovers)), ""]
-    lines.append(f"{d.counts['ungrouped']} answers fit no group.")
+        lines += [t(lang, "discover.text.leftovers"), plain_table(*overview_rows(d, d.leftovers)), ""]
+    lines.append(t(lang, "discover.text.ungrouped", count=d.counts["ungrouped"]))
     return "\n".join(lines)
 
 

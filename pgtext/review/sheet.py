@@ -28,6 +28,7 @@ from pgtext.files.tables import (
     read_table,
     write_table,
 )
+from pgtext.i18n import t
 from pgtext.label.prediction import CONFIDENCE, SCORE_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import THEME_SEPARATOR, format_themes, normalise_text
@@ -129,14 +130,17 @@ def build_sheet(
     return pd.DataFrame(rows, columns=columns)
 
 
-def write_sheet(frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",") -> None:
-    """Write atomically: .xlsx with marked, validated cells and the codebook; .csv as plain rows."""
+def write_sheet(
+    frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",", lang: str | None = None
+) -> None:
+    """Write atomically: .xlsx with marked, validated cells, the codebook and instructions in ``lang``
+    (default: the codebook's language); .csv as plain rows. Column names stay as they are: accept reads them."""
     path = Path(path)
     if output_kind(path) == "csv":
         write_table(frame, path, delimiter=delimiter)
     else:
         ready = for_xlsx(frame, str(path))
-        atomic_write(path, lambda tmp: _workbook(ready, codebook).save(tmp))
+        atomic_write(path, lambda tmp: _workbook(ready, codebook, lang or codebook.language).save(tmp))
 
 
 def _cell(value: object) -> object:
@@ -147,7 +151,7 @@ def _cell(value: object) -> object:
     return None if value == "" else value
 
 
-def _workbook(frame: pd.DataFrame, codebook: Codebook):
+def _workbook(frame: pd.DataFrame, codebook: Codebook, lang: str):
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.formatting.rule import ColorScaleRule
@@ -177,7 +181,7 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
                 ws.cell(row=row, column=k).fill = edit_fill
         if column in themes:
             theme = themes[column]
-            head.comment = Comment(f"{theme.name}\n\n{theme.description}\n\n1 = applies, 0 = does not.", "pgtext", 200, 400)
+            head.comment = Comment(f"{theme.name}\n\n{theme.description}\n\n{t(lang, 'sheet.applies')}", "pgtext", 200, 400)
             for row in range(2, ws.max_row + 1):
                 ws.cell(row=row, column=k).alignment = Alignment(horizontal="center")
         if column == TEXT:
@@ -192,7 +196,7 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
     if slugs:
         check = DataValidation(
             type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
-            errorTitle="0 or 1", error="Type 1 when the theme applies, 0 when it does not.",
+            errorTitle=t(lang, "sheet.zero_one"), error=t(lang, "sheet.zero_one_error"),
         )
         check.add(f"{letter[slugs[0]]}2:{letter[slugs[-1]]}{last}")
         ws.add_data_validation(check)
@@ -217,25 +221,16 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
         cell.font = Font(bold=True)
 
     help_sheet = book.create_sheet(HELP_SHEET)
-    for line in INSTRUCTIONS:
+    for line in instructions(lang):
         help_sheet.append([line])
     help_sheet.column_dimensions["A"].width = 120
     protect_workbook(book)  # answers and notes that start like a formula stay text
     return book
 
 
-INSTRUCTIONS = (
-    "How to review this sheet",
-    "Each row is one answer. In the yellow theme columns put 1 when the answer asks for that theme, 0 when it does not.",
-    "The cells start with what the model chose; the scores beside them are its probabilities.",
-    "Rows of a blind audit start empty: code them yourself, every theme 0 or 1.",
-    "Rows with empty theme cells and a number in same_as are near-copies: they take the decision of that item.",
-    "Fill in their own 0/1 cells to decide them separately.",
-    "Write remarks in 'note' and your initials in 'reviewer'. Do not rename or add columns.",
-    "Every row left in the sheet counts as reviewed: delete the rows you did not look at.",
-    "Then merge it into the labels: pgtext accept THIS-FILE --labels labels/FILE.csv",
-    "The theme definitions are on the 'codebook' sheet.",
-)
+def instructions(lang: str = "en") -> list[str]:
+    """The lines of the 'instructions' sheet."""
+    return t(lang, "sheet.instructions").split("\n")
 
 
 def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None) -> list[Decision]:
