@@ -92,26 +92,36 @@ def wave_names(paths: list[Path]) -> list[str]:
 
 
 def load_answers(
-    paths: list[str | Path],
+    paths: list[str | Path | pd.DataFrame],
     codebook: Codebook,
     wave_col: str | None = None,
     by: str | None = None,
     text_col: str | None = None,
     encoding: str | None = None,
+    names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per non-blank answer: wave, respondent, question, text, group, confident, has:/score: per theme.
 
-    Several files are waves in the order given; ``wave_col`` names waves inside the files instead.
+    Several files (or labelled DataFrames of text cells) are waves in the order given, named by
+    ``names`` or the file names; ``wave_col`` names waves inside the files instead.
     """
-    paths = [Path(p) for p in paths]
-    names = wave_names(paths)
+    if names is None:
+        if any(isinstance(p, pd.DataFrame) for p in paths):
+            names = [str(k) for k in range(1, len(paths) + 1)] if len(paths) > 1 else ["1"]
+        else:
+            names = wave_names([Path(p) for p in paths])
     parts = []
-    for path, name in zip(paths, names):
-        frame = read_table(path, encoding=encoding).frame
-        parts.append(_answers_of(frame, str(path), name, codebook, wave_col, by, text_col))
+    shown = []
+    for item, name in zip(paths, names):
+        if isinstance(item, pd.DataFrame):
+            frame, source = item, f"wave {name}"
+        else:
+            frame, source = read_table(Path(item), encoding=encoding).frame, str(item)
+        shown.append(source)
+        parts.append(_answers_of(frame, source, name, codebook, wave_col, by, text_col))
     answers = pd.concat(parts, ignore_index=True)
     if answers.empty:
-        raise InputError(f"{', '.join(map(str, paths))}: no answers found (every answer cell is blank).")
+        raise InputError(f"{', '.join(shown)}: no answers found (every answer cell is blank).")
     if wave_col:
         waves = sorted(answers["wave"].unique(), key=_natural_key)
     else:
@@ -260,7 +270,7 @@ def wave_totals(answers: pd.DataFrame, codebook: Codebook, waves: list[str]) -> 
 
 
 def build_report(
-    paths: list[str | Path],
+    paths: list[str | Path | pd.DataFrame],
     codebook: Codebook,
     by: str | None = None,
     wave_col: str | None = None,
@@ -270,12 +280,16 @@ def build_report(
     mask: bool = True,
     min_n: int = MIN_N,
     encoding: str | None = None,
+    names: list[str] | None = None,
 ) -> ReportResult:
-    """Read labelled files and count themes per wave (and group), with quotes from the last wave."""
-    answers, waves = load_answers(paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding)
+    """Read labelled files (or frames) and count themes per wave (and group), with quotes from the last wave."""
+    answers, waves = load_answers(
+        paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding, names=names
+    )
     all_questions = question_order(answers)
     if questions:
-        chosen = [resolve_column(all_questions, q, ", ".join(map(str, paths)), "--question") for q in questions]
+        where = ", ".join("DataFrame" if isinstance(p, pd.DataFrame) else str(p) for p in paths)
+        chosen = [resolve_column(all_questions, q, where, "--question") for q in questions]
         answers = answers[answers["question"].isin(chosen)]
     else:
         chosen = all_questions
@@ -284,5 +298,6 @@ def build_report(
         quotes=theme_quotes(answers, codebook, waves[-1], quotes, mask),
         totals=wave_totals(answers, codebook, waves),
         codebook=codebook, waves=waves, questions=chosen, all_questions=all_questions,
-        by=by, min_n=min_n, quote_count=quotes, sources=[str(p) for p in paths],
+        by=by, min_n=min_n, quote_count=quotes,
+        sources=["DataFrame" if isinstance(p, pd.DataFrame) else str(p) for p in paths],
     )
