@@ -177,3 +177,19 @@ def test_sav_names_for_long_slugs_stay_unique():
     names = sav_names(book, ["predicted_themes_2"])
     assert len(set(n.casefold() for n in names.values())) == len(names)
     assert all(len(n) <= NAME_BYTES for n in names.values())
+
+
+def test_report_reads_a_labelled_sav_like_the_csv(sav_input, tmp_path, model_dir):
+    from pgtext.model.store import read_card
+    from pgtext.report.counts import build_report
+
+    args = ["--text-col", "v12", "--text-col", "v13", "--id-col", "resp", "--model", model_dir, "--embedder", "fake"]
+    assert invoke("label", sav_input, *args, "--output", tmp_path / "lang.sav").exit_code == 0
+    assert invoke("label", sav_input, *args, "--output", tmp_path / "lang.csv").exit_code == 0
+    book = Codebook.from_card(read_card(model_dir)["codebook"])
+    from_sav = build_report([tmp_path / "lang.sav"], book, by="geslacht")
+    from_csv = build_report([tmp_path / "lang.csv"], book, by="geslacht")
+    columns = ["group", "theme", "n", "answers", "respondents", "respondents_confident", "respondents_review"]
+    pd.testing.assert_frame_equal(from_sav.table[columns], from_csv.table[columns])
+    assert set(from_sav.table["group"]) >= {"man", "vrouw"}  # value labels, not codes
+    assert from_sav.table["respondents_confident"].sum() > 0

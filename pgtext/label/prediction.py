@@ -25,6 +25,14 @@ ROW = "row"
 _AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
 
+_FLAGGED = frozenset({"true", "1", "ja", "yes"})
+
+
+def flagged(values: pd.Series) -> pd.Series:
+    """``needs_review`` cells as booleans: "true"/"false" (CSV, XLSX) or 1/0, read as ja/nee or yes/no (SPSS)."""
+    return values.astype(str).str.strip().str.casefold().isin(_FLAGGED)
+
+
 def output_columns(themes: list[str]) -> list[str]:
     """The columns pgtext adds, in order (a stable contract for other tools)."""
     return [PREDICTED, *(SCORE_PREFIX + t for t in themes), CONFIDENCE, NEEDS_REVIEW]

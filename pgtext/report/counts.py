@@ -26,6 +26,7 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    flagged,
     resolve_column,
     resolve_text_columns,
 )
@@ -190,7 +191,7 @@ def _answers_of(
         "text": texts.astype(str),
     })
     out["group"] = frame[resolve_column(columns, by, source, "--by")].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
-    out["confident"] = frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "false"
+    out["confident"] = ~flagged(frame[NEEDS_REVIEW])
     chosen = frame[PREDICTED].astype(str).map(lambda s: {t.strip() for t in s.split(THEME_SEPARATOR) if t.strip()})
     unknown = set().union(*chosen) - set(slugs) if len(chosen) else set()
     if unknown:

@@ -22,6 +22,7 @@ from pgtext.label.prediction import (
     TEXT,
     resolve_column,
 )
+from pgtext.label.prediction import flagged as review_flags
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import THEME_SEPARATOR
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
@@ -68,7 +69,7 @@ def read_scored(
     texts = frame[text_col].astype(str).tolist()
     confidence = pd.to_numeric(frame[CONFIDENCE].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
     scored = ~np.isnan(confidence) & np.array([bool(t.strip()) for t in texts], dtype=bool)
-    flagged = scored & (frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "true").to_numpy()
+    flagged = scored & review_flags(frame[NEEDS_REVIEW]).to_numpy()
     prefill = np.zeros((n, len(slugs)), dtype=np.int8)
     for i, cell in enumerate(frame[PREDICTED].astype(str)):
         for token in cell.split(THEME_SEPARATOR):
