@@ -193,3 +193,32 @@ def test_report_reads_a_labelled_sav_like_the_csv(sav_input, tmp_path, model_dir
     pd.testing.assert_frame_equal(from_sav.table[columns], from_csv.table[columns])
     assert set(from_sav.table["group"]) >= {"man", "vrouw"}  # value labels, not codes
     assert from_sav.table["respondents_confident"].sum() > 0
+
+
+def test_a_damaged_sav_is_refused_in_one_line(tmp_path, model_dir):
+    fake = tmp_path / "export.sav"
+    fake.write_text("respondent;antwoord\nR1;Meer bussen\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = invoke("label", fake, "--text-col", "antwoord", "--model", model_dir, "--embedder", "fake", "--output", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert result.stderr.startswith(f"Error: {fake}: cannot read as an SPSS file (")
+    assert result.stderr.endswith("is it a real .sav export?\n") and "Traceback" not in result.output
+
+
+def test_review_sheet_cannot_be_a_sav(sav_input, tmp_path, model_dir):
+    labelled = tmp_path / "gelabeld.csv"
+    assert invoke("label", sav_input, "--text-col", "v12", "--model", model_dir, "--embedder", "fake", "--output", labelled).exit_code == 0
+    out = tmp_path / "review.sav"
+    result = invoke("review", labelled, "--output", out)
+    assert_one_line_error(result, f"{out}: a review sheet must be .xlsx (for Excel) or .csv; choose another --output.")
+    assert not out.exists()
+
+
+def test_plain_tables_to_sav_keep_numbers_numeric(tmp_path):
+    from pgtext.files.tables import write_table
+
+    path = tmp_path / "tabel.sav"
+    write_table(pd.DataFrame({"theme": ["wonen", "vervoer"], "f1": [0.5, np.nan], "support": [3, 4]}), path)
+    data, _ = pyreadstat.read_sav(str(path))
+    assert data["theme"].tolist() == ["wonen", "vervoer"]
+    assert data["support"].tolist() == [3.0, 4.0] and data["f1"].iloc[0] == 0.5 and math.isnan(data["f1"].iloc[1])

@@ -57,10 +57,10 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
     from pgtext.files.tables import check_output_path, read_table
     from pgtext.model.codebook import load_codebook
     from pgtext.review.queue import review_frame
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
 
     source = Path(labelled)
-    target = check_output_path(output, [source], force)
+    target = check_sheet_path(check_output_path(output, [source], force))
     book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
     for line in table.notes:
@@ -191,11 +191,11 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     from pgtext.label.prediction import check_compatible
     from pgtext.model.labels import load_labels
     from pgtext.model.store import load_model
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
     from pgtext.review.suggest import suggest_frame
 
     source = Path(input_path)
-    target = check_output_path(output, [source, *map(Path, labels_paths)], force)
+    target = check_sheet_path(check_output_path(output, [source, *map(Path, labels_paths)], force))
     model = load_model(config.model_dir(model_dir))
     embedder_obj = get_embedder(embedder or model.embedder["name"])
     check_compatible(model, embedder_obj)
@@ -259,10 +259,10 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     from pgtext.model.codebook import load_codebook
     from pgtext.model.labels import load_labels
     from pgtext.review.label_check import check_labels as find_suspects
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
 
     source = Path(labels_path)
-    target = check_output_path(output, [source], force)
+    target = check_sheet_path(check_output_path(output, [source], force))
     book = load_codebook(Path(codebook) if codebook else codebook_beside(source))
     labelled = load_labels([source], book, encoding=encoding)
     for warning in labelled.warnings:

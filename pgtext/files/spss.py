@@ -209,6 +209,8 @@ def write_sav(
                 widths[name] = meta.variable_display_width[name]
             if name in (meta.missing_ranges or {}):
                 missing[name] = meta.missing_ranges[name]
+        elif pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+            out[name] = frame[column].astype(float)  # numbers stay numbers (blank = system-missing)
         else:
             out[name] = frame[column].fillna("").astype(str)
     ready = pd.DataFrame({k: v.reset_index(drop=True) for k, v in out.items()})

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pgtext.errors import InputError
+from pgtext.errors import InputError, OutputError
 from pgtext.files.safe_cells import for_xlsx, protect_workbook
 from pgtext.files.tables import (
     XLSX_SUFFIXES,
@@ -128,6 +128,13 @@ def build_sheet(
             row[name] = values[i]
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
+
+
+def check_sheet_path(path: str | Path) -> Path:
+    """A review sheet is .xlsx (for Excel) or .csv; refuse other outputs before any work is done."""
+    if output_kind(path) not in ("csv", "xlsx"):
+        raise OutputError(f"{path}: a review sheet must be .xlsx (for Excel) or .csv; choose another --output.")
+    return Path(path)
 
 
 def write_sheet(
