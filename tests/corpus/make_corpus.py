@@ -136,6 +136,7 @@ def main() -> None:
     write("binary_with_nuls.csv", b"\x07\x00\x00\x00\x2a\x00\x00\x00" * 256)
     write("binary_no_nuls.csv", bytes(range(1, 9)) * 300 + b"\x0e\x0f\x10\x11\x12\x13\x14" * 200)
     write("damaged.xlsx", b"PK\x03\x04 dit is geen excel meer, de download brak af")
+    write("damaged.sav", b"$FL2 dit is geen spss-bestand meer, de download brak af")
     write("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     xlsx("empty_sheet.xlsx", {"Blad1": []})
     write("ragged.csv", b"respondent_id,vraag1\r\nR1,Meer bussen\r\nR2,Meer huizen,extra,velden\r\n")
