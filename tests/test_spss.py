@@ -222,3 +222,12 @@ def test_plain_tables_to_sav_keep_numbers_numeric(tmp_path):
     data, _ = pyreadstat.read_sav(str(path))
     assert data["theme"].tolist() == ["wonen", "vervoer"]
     assert data["support"].tolist() == [3.0, 4.0] and data["f1"].iloc[0] == 0.5 and math.isnan(data["f1"].iloc[1])
+
+
+def test_label_lang_sets_the_sav_labels(sav_input, tmp_path, model_dir):
+    out = tmp_path / "en.sav"
+    args = ["label", sav_input, "--text-col", "v12", "--model", model_dir, "--embedder", "fake", "--output", out]
+    assert invoke(*args, "--lang", "en").exit_code == 0
+    _, meta = pyreadstat.read_sav(str(out))
+    assert meta.variable_value_labels["needs_review"] == {0.0: "no", 1.0: "yes"}
+    assert meta.column_names_to_labels["confidence"] == "Confidence in the theme set (0-1)"

@@ -87,6 +87,3 @@ def plain_table(headers: list[str], rows: list[list[object]], align: str | None 
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
 
-
-def percent(value: float) -> str:
-    return "" if pd.isna(value) else f"{value * 100:.0f}%"

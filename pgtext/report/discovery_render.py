@@ -10,9 +10,6 @@ from pgtext.files.documents import markdown_table, plain_table
 from pgtext.i18n import number, t
 from pgtext.report.discovery import Discovery, Group
 
-DEFAULT_TITLE = t("en", "discover.title")
-
-
 def _comparison(d: Discovery, g: Group) -> str:
     if g.earlier_matches is None:
         return ""

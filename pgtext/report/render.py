@@ -10,9 +10,6 @@ from pgtext.files.documents import markdown_table, plain_table
 from pgtext.i18n import number, percent, signed, t
 from pgtext.report.counts import ALL, ReportResult
 
-DEFAULT_TITLE = t("en", "report.title")
-
-
 def language(result: ReportResult) -> str:
     """The language of the published report: the codebook's (``--lang`` replaces it in ``result.codebook``)."""
     return result.codebook.language
