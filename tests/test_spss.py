@@ -231,3 +231,16 @@ def test_label_lang_sets_the_sav_labels(sav_input, tmp_path, model_dir):
     _, meta = pyreadstat.read_sav(str(out))
     assert meta.variable_value_labels["needs_review"] == {0.0: "no", 1.0: "yes"}
     assert meta.column_names_to_labels["confidence"] == "Confidence in the theme set (0-1)"
+
+
+def test_relabelling_a_labelled_sav_replaces_pgtexts_variables(sav_input, tmp_path, model_dir):
+    first, second = tmp_path / "een.sav", tmp_path / "twee.sav"
+    args = ["--text-col", "v12", "--model", model_dir, "--embedder", "fake"]
+    assert invoke("label", sav_input, *args, "--output", first).exit_code == 0
+    result = invoke("label", first, *args, "--output", second)
+    assert result.exit_code == 0, result.output
+    once, _ = pyreadstat.read_sav(str(first))
+    twice, meta = pyreadstat.read_sav(str(second))
+    assert list(twice.columns) == list(once.columns)  # no th_wonen_2 beside th_wonen
+    pd.testing.assert_frame_equal(twice, once)
+    assert meta.column_names_to_labels["th_wonen"] == "Wonen en huisvesting"

@@ -9,7 +9,8 @@ Variables added, in this order after the input's (names fixed here, so syntax ca
 - ``confidence`` (0-1) and ``needs_review`` (0/1 with nee/ja labels).
 
 A name longer than SPSS's 64 bytes is cut; a name an input variable already has (SPSS compares
-names ignoring case) gets ``_2``, ``_3``, ... In long format (several ``--text-col``) ``row`` is a
+names ignoring case) gets ``_2``, ``_3``, ..., except the theme variables of a file pgtext labelled
+before (``th_<slug>`` labelled with that theme's name), which are replaced like the other pgtext columns. In long format (several ``--text-col``) ``row`` is a
 number, ``question`` a numeric code whose value labels name the question variables (with
 their variable labels), and ``text`` the answer.
 """
@@ -61,6 +62,9 @@ def write_labelled_sav(
     source = table.source if isinstance(table.source, SavSource) else None
     text_cols = resolve_text_columns(table.frame, text_cols, str(table.path))
     long = len(text_cols) > 1
+    # A .sav that pgtext labelled before: its theme variables are replaced, not kept beside the new ones.
+    earlier = [THEME_PREFIX + th.slug for th in codebook.themes if source and source.label_of(THEME_PREFIX + th.slug) == th.name]
+    frame = frame.drop(columns=[c for c in earlier if c in frame.columns])
     added = {PREDICTED, CONFIDENCE, NEEDS_REVIEW, *(SCORE_PREFIX + s for s in codebook.slugs)}
     if long:
         added |= {ROW, QUESTION, TEXT}
