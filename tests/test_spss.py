@@ -244,3 +244,17 @@ def test_relabelling_a_labelled_sav_replaces_pgtexts_variables(sav_input, tmp_pa
     assert list(twice.columns) == list(once.columns)  # no th_wonen_2 beside th_wonen
     pd.testing.assert_frame_equal(twice, once)
     assert meta.column_names_to_labels["th_wonen"] == "Wonen en huisvesting"
+
+
+def test_review_sheet_from_a_labelled_sav_equals_the_one_from_csv(sav_input, tmp_path, model_dir, codebook_path):
+    """The answer column is found without --text-col: the 0/1 theme variables are not mistaken for it."""
+    from openpyxl import load_workbook
+
+    sheets = {}
+    for suffix in ("sav", "csv"):
+        labelled = tmp_path / f"gelabeld.{suffix}"
+        assert invoke("label", sav_input, "--text-col", "v13", "--model", model_dir, "--embedder", "fake", "--output", labelled).exit_code == 0
+        result = invoke("review", labelled, "--include", "all", "--codebook", codebook_path, "--output", tmp_path / f"review-{suffix}.xlsx")
+        assert result.exit_code == 0, result.output
+        sheets[suffix] = [[c.value for c in row] for row in load_workbook(tmp_path / f"review-{suffix}.xlsx")["review"].iter_rows()]
+    assert sheets["sav"] == sheets["csv"] and len(sheets["sav"]) == 1 + 3

@@ -23,6 +23,7 @@ from pgtext.label.prediction import (
     resolve_column,
 )
 from pgtext.label.prediction import flagged as review_flags
+from pgtext.label.sav_output import THEME_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import THEME_SEPARATOR
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
@@ -171,9 +172,11 @@ def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     if TEXT in columns:
         return TEXT
     scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
+    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
+    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
     candidates = [
         c for c in columns
-        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW) and not c.startswith(SCORE_PREFIX)
+        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
         and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
     ]
     if len(candidates) == 1 and scored.any():
