@@ -12,12 +12,18 @@ import io
 import math
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pgtext.files.tables import atomic_write
 from pgtext.i18n import number, percent, t
 from pgtext.model.codebook import Codebook
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pgtext.report.counts import ReportResult
 
 #: Light to dark grey: the latest wave is the darkest bar; hatches tell waves apart in any print.
 ONE_WAVE = "#4d4d4d"
@@ -42,7 +48,7 @@ def share_figure(
     subtitle: str = "",
     lang: str | None = None,
     min_n: int | None = None,
-):
+) -> Figure:
     """The bar chart as a matplotlib ``Figure``: one panel per group in ``table`` (total first), shared axis.
 
     ``table`` holds one row per wave, theme (and group) with columns wave, theme, n, share, ci_low,
@@ -125,7 +131,7 @@ def share_figure(
     return fig
 
 
-def report_figure(result, title: str | None = None):
+def report_figure(result: ReportResult, title: str | None = None) -> Figure:
     """The chart of a ``ReportResult``: every group in its own panel (with ``--by``), the scope underneath."""
     from pgtext.report.render import language, scope_text
 
@@ -136,7 +142,7 @@ def report_figure(result, title: str | None = None):
     )
 
 
-def figure_png(fig) -> bytes:
+def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (for embedding in a Word document)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgtext.files.tables import atomic_write
 from pgtext.i18n import number, percent, t
@@ -24,6 +25,9 @@ from pgtext.report.render import (
     scope_text,
     totals_rows,
 )
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 TABLE_STYLE = "Table Grid"
 CHART_WIDTH_CM = 16.0
@@ -55,7 +59,9 @@ def method_paragraphs(result: ReportResult, card: dict | None = None) -> list[st
     return found
 
 
-def report_document(result: ReportResult, title: str | None = None, chart_png: bytes | None = None, card: dict | None = None):
+def report_document(
+    result: ReportResult, title: str | None = None, chart_png: bytes | None = None, card: dict | None = None
+) -> Document:
     """The report as a python-docx ``Document``."""
     from docx import Document
     from docx.shared import Cm
@@ -91,7 +97,7 @@ def report_document(result: ReportResult, title: str | None = None, chart_png: b
     return doc
 
 
-def _table(doc, headers: list[str], rows: list[list[object]], align: str) -> None:
+def _table(doc: Document, headers: list[str], rows: list[list[object]], align: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     table = doc.add_table(rows=1, cols=len(headers))
