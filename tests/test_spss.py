@@ -258,3 +258,12 @@ def test_review_sheet_from_a_labelled_sav_equals_the_one_from_csv(sav_input, tmp
         assert result.exit_code == 0, result.output
         sheets[suffix] = [[c.value for c in row] for row in load_workbook(tmp_path / f"review-{suffix}.xlsx")["review"].iter_rows()]
     assert sheets["sav"] == sheets["csv"] and len(sheets["sav"]) == 1 + 3
+
+
+def test_report_by_unknown_variable_lists_labels(sav_input, tmp_path, model_dir):
+    labelled = tmp_path / "gelabeld.sav"
+    assert invoke("label", sav_input, "--text-col", "v12", "--model", model_dir, "--embedder", "fake", "--output", labelled).exit_code == 0
+    result = invoke("report", labelled, "--model", model_dir, "--text-col", "v12", "--by", "sekse")
+    assert result.exit_code == 1
+    assert "no column 'sekse' (--by); columns here: resp (Respondentnummer), geslacht (Geslacht), v12 (Toelichting wonen)" in result.stderr
+    assert "th_wonen (Wonen en huisvesting)" in result.stderr

@@ -178,6 +178,7 @@ def _answers_of(
             f"{', '.join(slugs)}; give the --model that labelled this file."
         )
     long = {ROW, QUESTION, TEXT} <= set(columns)
+    labels = frame.attrs.get("column_labels")  # SPSS variable labels, shown in "no such column" messages
     if long:
         texts, questions, respondents = frame[TEXT], frame[QUESTION], frame[ROW]
     else:
@@ -185,12 +186,12 @@ def _answers_of(
         texts, questions = frame[column], pd.Series(column, index=frame.index)
         respondents = pd.Series(frame.index + 2, index=frame.index)  # spreadsheet row
     out = pd.DataFrame({
-        "wave": frame[resolve_column(columns, wave_col, source, "--wave-col")].astype(str).str.strip() if wave_col else wave,
+        "wave": frame[resolve_column(columns, wave_col, source, "--wave-col", labels)].astype(str).str.strip() if wave_col else wave,
         "respondent": respondents.astype(str),
         "question": questions.astype(str),
         "text": texts.astype(str),
     })
-    out["group"] = frame[resolve_column(columns, by, source, "--by")].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
+    out["group"] = frame[resolve_column(columns, by, source, "--by", labels)].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
     out["confident"] = ~flagged(frame[NEEDS_REVIEW])
     chosen = frame[PREDICTED].astype(str).map(lambda s: {t.strip() for t in s.split(THEME_SEPARATOR) if t.strip()})
     unknown = set().union(*chosen) - set(slugs) if len(chosen) else set()

@@ -23,6 +23,7 @@ from pgtext.label.prediction import (
     resolve_column,
 )
 from pgtext.label.prediction import flagged as review_flags
+from pgtext.label.prediction import listed
 from pgtext.label.sav_output import THEME_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import THEME_SEPARATOR
@@ -168,7 +169,7 @@ def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     """--text-col, else 'text' (long output), else the one column that is filled exactly where scores are."""
     columns = [str(c) for c in frame.columns]
     if wanted:
-        return resolve_column(columns, wanted, source, "--text-col")
+        return resolve_column(columns, wanted, source, "--text-col", frame.attrs.get("column_labels"))
     if TEXT in columns:
         return TEXT
     scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
@@ -181,13 +182,13 @@ def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     ]
     if len(candidates) == 1 and scored.any():
         return candidates[0]
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {', '.join(columns)}.")
+    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {listed(columns, frame)}.")
 
 
 def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | None:
     columns = [str(c) for c in frame.columns]
     if wanted:
-        return resolve_column(columns, wanted, source, "--id-col")
+        return resolve_column(columns, wanted, source, "--id-col", frame.attrs.get("column_labels"))
     for column in columns:
         if column.casefold() in _ID_COLUMNS:
             return column
