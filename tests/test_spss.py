@@ -171,6 +171,13 @@ def test_spss_names_are_valid_and_collision_free(wanted, taken):
     assert name.casefold() not in RESERVED
 
 
+def test_valid_names_are_kept_as_they_are():
+    for name in ("q1_", "v12", "Geslacht", "toelichting_regio", "a" * 64, "all_"):
+        assert spss_name(name, set()) == name
+    assert spss_name("all", set()) == "all_" and spss_name("1e_vraag", set()) == "v1e_vraag"
+    assert spss_name("th_wonen", {"TH_WONEN"}) == "th_wonen_2"
+
+
 def test_sav_names_for_long_slugs_stay_unique():
     long_a, long_b = "a" * 70 + "_x", "a" * 70 + "_y"
     book = Codebook.from_list([{"slug": s, "name": s, "description": ""} for s in (long_a, long_b)])

@@ -114,7 +114,7 @@ def spss_name(wanted: str, taken: set[str]) -> str:
         name = "v" + name
     if name.casefold() in RESERVED:
         name += "_"
-    name = name[:NAME_BYTES].rstrip("_") or "v"
+    name = name[:NAME_BYTES]
     folded = {t.casefold() for t in taken}
     candidate, number = name, 1
     while candidate.casefold() in folded:
