@@ -32,6 +32,7 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    flagged,
     resolve_text_columns,
 )
 from pgtext.model.codebook import Codebook
@@ -63,7 +64,10 @@ def write_labelled_sav(
     text_cols = resolve_text_columns(table.frame, text_cols, str(table.path))
     long = len(text_cols) > 1
     # A .sav that pgtext labelled before: its theme variables are replaced, not kept beside the new ones.
-    earlier = [THEME_PREFIX + th.slug for th in codebook.themes if source and source.label_of(THEME_PREFIX + th.slug) == th.name]
+    earlier = [
+        THEME_PREFIX + th.slug for th in codebook.themes
+        if source is not None and source.label_of(THEME_PREFIX + th.slug) == th.name
+    ]
     frame = frame.drop(columns=[c for c in earlier if c in frame.columns])
     added = {PREDICTED, CONFIDENCE, NEEDS_REVIEW, *(SCORE_PREFIX + s for s in codebook.slugs)}
     if long:
@@ -95,7 +99,7 @@ def write_labelled_sav(
             out[names[CONFIDENCE]] = frame[CONFIDENCE]
             new[names[CONFIDENCE]] = SavVariable(label=t(lang, "sav.confidence"), format="F6.4", measure="scale")
         elif column == NEEDS_REVIEW:
-            out[names[NEEDS_REVIEW]] = (frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "true").astype(float)
+            out[names[NEEDS_REVIEW]] = flagged(frame[NEEDS_REVIEW]).astype(float)
             new[names[NEEDS_REVIEW]] = SavVariable(
                 label=t(lang, "sav.needs_review"), value_labels=yes_no, format="F1.0", measure="nominal"
             )
