@@ -60,7 +60,7 @@ def test_output_is_the_input(tmp_path, exports, model_dir):
 def test_output_with_unknown_extension(tmp_path, exports, model_dir):
     out = tmp_path / "uit.json"
     result = invoke("label", exports["comma"], "--model", model_dir, "--text-col", "vraag1", "-o", out)
-    assert_one_line_error(result, f"{out}: --output must end in .csv, .tsv or .xlsx.")
+    assert_one_line_error(result, f"{out}: --output must end in .csv, .tsv, .xlsx or .sav.")
 
 
 def test_model_folder_missing(tmp_path, exports):

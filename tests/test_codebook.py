@@ -148,3 +148,27 @@ def test_theme_cell_round_trips_in_codebook_order():
     assert book.format_themes([1, 1, 0]) == "wonen;vervoer"
     assert book.parse_themes("wonen, vervoer") == ([0, 0, 0], ["wonen, vervoer"])
     assert book.parse_themes(None) == ([0, 0, 0], [])
+
+
+def test_language_column_is_optional_and_checked(tmp_path):
+    from pgtext.errors import CodebookError
+    from pgtext.model.codebook import load_codebook
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("slug,name,description\nwonen,Wonen,Huizen.\n", encoding="utf-8")
+    assert load_codebook(plain).language == "nl"
+    english = tmp_path / "english.csv"
+    english.write_text("slug,name,description,language\nwonen,Housing,Houses.,EN\nvervoer,Transport,Buses.,\n", encoding="utf-8")
+    book = load_codebook(english)
+    assert book.language == "en"
+    assert book.sha256 == load_codebook(english).sha256 and "language" not in book.to_list()[0]
+    assert Codebook.from_card(book.to_card()) == book
+    assert Codebook.from_card({"themes": book.to_list()}).language == "nl"  # cards from before languages
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("slug,name,description,language\nwonen,Wonen,Huizen.,nl\nvervoer,Vervoer,Bussen.,en\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="column language holds en, nl; give one language for the whole codebook"):
+        load_codebook(mixed)
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("slug,name,description,language\nwonen,Wohnen,Häuser.,de\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="holds de"):
+        load_codebook(unknown)

@@ -6,6 +6,7 @@ Uses the fake hashed bag-of-words embedder, so grouping is fast and deterministi
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from pgtext.cli import cli
 from pgtext.embed import FakeEmbedder
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
-from pgtext.report import discovery as discovery_module
-from pgtext.report.discovery import discover, distinctive_words
-from pgtext.report.discovery_render import discovery_frame, discovery_markdown
+from pgtext.reporting import discovery as discovery_module
+from pgtext.reporting.discovery import discover, distinctive_words
+from pgtext.reporting.discovery_render import (
+    discovery_frame,
+    discovery_markdown,
+    discovery_text,
+)
 
 THEMES = [
     {"slug": "visie", "name": "Gedeelde visie", "description": "Een gedeelde visie en koers voor de regio, met doelen en een meerjarenplan."},
@@ -197,7 +202,7 @@ def test_small_file_gives_no_groups_not_an_error(tmp_path):
 
 def test_outputs_markdown_and_review_csv(earlier, later):
     result = discover([earlier, later], BOOK, FakeEmbedder())
-    text = discovery_markdown(result)
+    text = discovery_markdown(dataclasses.replace(result, language="en"))
     assert text.startswith("# Candidate new themes in 2026")
     assert "new in 2026" in text and "## Leftovers" in text
     frame = discovery_frame(result)
@@ -210,7 +215,7 @@ def test_outputs_markdown_and_review_csv(earlier, later):
 
 def test_cli_discover_writes_csv(earlier, later, card_dir, tmp_path):
     out = tmp_path / "new.csv"
-    args = ["discover", str(earlier), str(later), "--model", str(card_dir), "--no-cache", "-o", str(out)]
+    args = ["discover", str(earlier), str(later), "--model", str(card_dir), "--no-cache", "-o", str(out), "--lang", "en"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "new in 2026: yes (" in result.output and ", 0 of 27 in 2025)" in result.output
@@ -248,3 +253,14 @@ def test_sample_wave_youth_answers_form_one_group_with_the_real_model(tmp_path):
     on_subject = sum(bool(youth.search(result.answers["text"][i])) for i in best.members)
     assert on_subject >= 10 and on_subject / best.size >= 0.8
     assert "jongeren" in best.words[:3]
+
+
+def test_markdown_and_terminal_speak_dutch_for_a_dutch_codebook(earlier, later):
+    result = discover([earlier, later], BOOK, FakeEmbedder())
+    assert result.language == "nl"
+    text = discovery_markdown(result)
+    assert text.startswith("# Mogelijke nieuwe thema's in 2026")
+    assert "nieuw in 2026" in text and "## Restgroepen" in text and "Kenmerkende woorden" in text
+    assert "Examples are masked" not in text and "zijn gemaskeerd" in text
+    terminal = discovery_text(result)
+    assert "antwoorden" in terminal and "answers" not in terminal

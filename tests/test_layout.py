@@ -8,9 +8,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "pgtext"
 
 #: Stages from the outside in; a module may import its own stage and any stage to its right.
-ORDER = ["cli", "api", "review", "report", "label", "model", "embed", "files", "text", "config", "errors"]
+ORDER = ["cli", "api", "review", "reporting", "label", "model", "embed", "files", "text", "i18n", "config", "errors"]
 #: review and report sit side by side: neither imports the other.
-SIDE_BY_SIDE = {("review", "report"), ("report", "review")}
+SIDE_BY_SIDE = {("review", "reporting"), ("reporting", "review")}
 
 
 def stage(module: str) -> str | None:
@@ -72,7 +72,8 @@ def test_nothing_imports_the_cli():
 
 
 def test_no_import_cycles_between_modules():
-    graph = {name: {t for t in imports(path) if t in modules()} for name, path in modules().items()}
+    # the root package only re-exports (``__version__``, the lazy Python API): edges into it are not jobs
+    graph = {name: {t for t in imports(path) if t in modules() and t != "pgtext"} for name, path in modules().items()}
     seen: dict[str, int] = {}
     cycles: list[list[str]] = []
 

@@ -120,7 +120,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgtext.report.quotes import pick_quotes
+from pgtext.reporting.quotes import pick_quotes
 from pgtext.text.masking import (
     bsn_valid,
     iban_valid,

@@ -19,8 +19,8 @@ from pgtext.cli import cli
 from pgtext.embed import FakeEmbedder
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
-from pgtext.report.discovery import discover, distinctive_words
-from pgtext.report.discovery_render import (
+from pgtext.reporting.discovery import discover, distinctive_words
+from pgtext.reporting.discovery_render import (
     discovery_frame,
     discovery_markdown,
     discovery_text,
@@ -91,7 +91,7 @@ def test_report_outputs_hold_no_personal_data(labelled, card_dir, tmp_path):
     assert printed.exit_code == 0, printed.output
     _assert_clean(printed.output, "the terminal report")
     assert "[bsn]" in printed.output and "[iban]" in printed.output and "[naam]" in printed.output
-    assert "1 answer was not quoted because after masking it may still name a person" in " ".join(printed.output.split())
+    assert "1 antwoord(en) niet geciteerd: na het maskeren kan er nog een naam in staan." in " ".join(printed.output.split())
     for suffix in (".md", ".csv", ".xlsx"):
         out = tmp_path / f"report{suffix}"
         result = CliRunner().invoke(cli, [*base, "-o", str(out)], catch_exceptions=False)
@@ -99,7 +99,7 @@ def test_report_outputs_hold_no_personal_data(labelled, card_dir, tmp_path):
         if suffix == ".xlsx":
             sheets = pd.read_excel(out, sheet_name=None)
             text = "\n".join(sheet.to_csv(index=False) for sheet in sheets.values())
-            assert "may still name a person" in text
+            assert "kan er nog een naam in staan" in text
         else:
             text = out.read_text(encoding="utf-8-sig")
         _assert_clean(text, f"the {suffix} report")

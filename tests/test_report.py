@@ -16,8 +16,8 @@ from pgtext.cli import cli
 from pgtext.errors import InputError
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
-from pgtext.report import counts as report_module
-from pgtext.report.counts import (
+from pgtext.reporting import counts as report_module
+from pgtext.reporting.counts import (
     build_report,
     difference_interval,
     wave_names,
@@ -229,7 +229,7 @@ def _invoke(*args: str):
 
 def test_cli_prints_table_and_writes_markdown(waves, card_dir, tmp_path):
     out = tmp_path / "report.md"
-    result = _invoke("report", str(waves["2025"]), str(waves["2026"]), "--model", str(card_dir), "-o", str(out))
+    result = _invoke("report", str(waves["2025"]), str(waves["2026"]), "--model", str(card_dir), "-o", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Alfa thema" in result.output and "40% (12–77%)" in result.output
     text = out.read_text(encoding="utf-8")

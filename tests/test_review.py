@@ -468,3 +468,16 @@ def test_check_labels_lists_contradicting_near_copies_first_and_accept_reads_it(
     merged = read_table(labels).frame.set_index("id")
     assert merged.loc["x1", "themes"] == merged.loc["x2", "themes"] == "lobby"
     assert not near_copy_conflicts(labels)
+
+
+def test_sheet_instructions_speak_the_codebook_language_and_lang_overrides(labelled, tmp_path):
+    dutch, english = tmp_path / "nl.xlsx", tmp_path / "en.xlsx"
+    ok("review", labelled, "-o", dutch)
+    ok("review", labelled, "-o", english, "--lang", "en")
+    nl_book, en_book = load_workbook(dutch), load_workbook(english)
+    assert nl_book["instructions"]["A1"].value == "Zo kijkt u dit blad na"
+    assert en_book["instructions"]["A1"].value == "How to review this sheet"
+    assert "pgtext accept DIT-BESTAND" in " ".join(c.value for c in nl_book["instructions"]["A"])
+    assert nl_book["review"].data_validations.dataValidation[0].error.startswith("Typ 1 als het thema")
+    assert nl_book["review"]["D1"].comment.text.endswith("1 = van toepassing, 0 = niet.")
+    assert [c.value for c in nl_book["review"][1]] == [c.value for c in en_book["review"][1]]  # accept reads the same columns

@@ -254,7 +254,7 @@ def test_output_kind(name, kind):
 def test_output_kind_refuses_other_extensions():
     with pytest.raises(OutputError) as err:
         output_kind("uit.json")
-    assert str(err.value) == "uit.json: output must end in .csv, .tsv or .xlsx."
+    assert str(err.value) == "uit.json: output must end in .csv, .tsv, .xlsx or .sav."
 
 
 def test_check_output_path(tmp_path, exports):

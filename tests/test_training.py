@@ -98,7 +98,7 @@ def test_train_model_card(fake_result, labels_path, codebook):
     card = fake_result.model.card
     assert card["format"] == CARD_FORMAT
     assert card["pgtext_version"] == __version__
-    assert card["codebook"] == {"sha256": codebook.sha256, "themes": codebook.to_list()}
+    assert card["codebook"] == {"sha256": codebook.sha256, "themes": codebook.to_list(), "language": "nl"}
     assert card["labels"]["counts"] == LABEL_COUNTS
     assert card["labels"]["answers"] == 60
     assert card["labels"]["no_theme"] == 15

@@ -93,6 +93,10 @@ backend_option = click.option(
     help="Run the embedding model with torch, or with onnx: int8 ONNX Runtime, about 2.5x faster, scores within "
     f"0.02; exported once into the cache folder [default: ${config.BACKEND_ENV}, else the model card's, else torch].",
 )
+lang_option = click.option(
+    "--lang", type=click.Choice(["nl", "en"], case_sensitive=False),
+    help="Language of the published output [default: the codebook's; nl when it does not say].",
+)
 encoding_option = click.option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252 [default: detected].")
 
 

@@ -25,7 +25,7 @@ from pgtext.cli.main import cli
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Output file, .csv or .xlsx.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Output file, .csv, .xlsx or .sav (SPSS).")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
 @click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several (one output row per answer).")
 @click.option("--id-col", help="Respondent id column, put first in long output.")
@@ -39,7 +39,8 @@ from pgtext.cli.main import cli
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, embedder, codebook, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+@click.option("--lang", type=click.Choice(["nl", "en"], case_sensitive=False), help="Language of the labels in a .sav output [default: the codebook's].")
+def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, embedder, codebook, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Label every open answer in a survey export with themes, scores and a review flag.
 
     Adds predicted_themes, score_<theme>, confidence and needs_review; every input row
@@ -51,6 +52,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
       pgtext label samples/regioscan-2026.csv --text-col suggesties -o out/2026.xlsx
       pgtext label export.xlsx --sheet Resultaten --text-col toelichting_regio \\
           --text-col suggesties --id-col respondent_id -o out/long.csv
+      pgtext label samples/regioscan-2026.sav --text-col suggesties -o out/2026.sav
     """
     from pgtext.embed import backend_entry
     from pgtext.label.prediction import check_compatible
@@ -70,6 +72,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
             source, target, model, embedder_obj, list(text_cols), id_col=id_col, encoding=encoding,
             delimiter=delimiter, sheet=sheet, cache=open_cache(cache_dir, no_cache), progress=bar if bar.enabled else None,
             replace=force,
+            lang=lang and lang.lower(),
         )
     for line in s.notes:
         note(line)

@@ -169,7 +169,7 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
     click.echo(format_reliability(cal["reliability_scores"]))
     write_report_files(report.to_dict(), report.metrics["per_theme"], [json_target, table_target], force)
     if plot_target:
-        from pgtext.report.charts import reliability_chart
+        from pgtext.reporting.charts import reliability_chart
 
         reliability_chart(
             {"theme scores": cal["reliability_scores"], "set confidence": cal["reliability_confidence"]},

@@ -14,6 +14,7 @@ from pgtext.cli.common import (
     check_outputs,
     embedder_for,
     encoding_option,
+    lang_option,
     no_cache_option,
     open_cache,
     quiet_option,
@@ -31,12 +32,13 @@ from pgtext.cli.main import cli
 @click.option("--quotes", type=click.IntRange(0, 20), help=f"Example quotes per theme: confident, representative, no near-copies [default: {config.REPORT_QUOTES}].")
 @click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
 @click.option("--min-n", type=click.IntRange(1), help=f"Flag shares of fewer respondents than this as indicative [default: {config.REPORT_MIN_N}].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .csv (one tidy table) or .xlsx (a sheet per table).")
-@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side (.png, .svg or .pdf).")
-@click.option("--title", help="Title of the Markdown report and the chart.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the report: .md (Markdown), .docx (Word, with the chart), .csv (one tidy table) or .xlsx (a sheet per table).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a bar chart of theme shares, waves side by side, a panel per --by group (.png, .svg or .pdf).")
+@click.option("--title", help="Title of the report and the chart.")
 @click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
+@lang_option
 @encoding_option
-def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, encoding) -> None:
+def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, lang, encoding) -> None:
     """Count themes in LABELLED files for a report: per theme, subgroup and wave, with quotes.
 
     LABELLED are files written by 'pgtext label' (one answer column, or long files with
@@ -49,52 +51,56 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
       pgtext report out/2026-long.csv --question suggesties
       pgtext report out/2025-long.csv out/2026-long.csv -o out/report.md --chart out/chart.png
       pgtext report out/2026-long.csv --by domein -o out/report.xlsx
+      pgtext report out/2025-long.csv out/2026-long.csv -o out/report.docx --lang nl
     """
+    import dataclasses
+
     from pgtext.files.documents import (
-        DOCUMENT_SUFFIXES,
+        REPORT_SUFFIXES,
         write_csv,
         write_sheets,
         write_text,
     )
     from pgtext.model.store import codebook_from_card, read_card
-    from pgtext.report.charts import theme_share_chart
-    from pgtext.report.counts import build_report
-    from pgtext.report.render import (
-        DEFAULT_TITLE,
+    from pgtext.reporting.charts import figure_png, report_figure, save_figure
+    from pgtext.reporting.counts import build_report
+    from pgtext.reporting.render import (
         report_markdown,
         report_sheets,
         report_table,
         report_text,
-        scope_text,
     )
+    from pgtext.reporting.word import write_report_docx
 
     sources = [Path(p) for p in labelled]
     folder = config.model_dir(model_dir)
     target, chart_target = check_outputs(
-        [(output, "--output", DOCUMENT_SUFFIXES), (chart, "--chart")], [*sources, folder], force
+        [(output, "--output", REPORT_SUFFIXES), (chart, "--chart")], [*sources, folder], force
     )
-    book = codebook_from_card(read_card(folder))
+    card = read_card(folder)
+    book = codebook_from_card(card)
+    if lang:
+        book = dataclasses.replace(book, language=lang.lower())
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
         mask=not no_mask, encoding=encoding, **given,
     )
     click.echo(report_text(result))
+    kind = REPORT_SUFFIXES[target.suffix.lower()] if target else None
+    png = figure_png(report_figure(result, title)) if kind == "docx" else None
     if target:
-        kind = DOCUMENT_SUFFIXES[target.suffix.lower()]
         if kind == "markdown":
-            write_text(target, report_markdown(result, title or DEFAULT_TITLE), replace=force)
+            write_text(target, report_markdown(result, title), replace=force)
+        elif kind == "docx":
+            write_report_docx(target, result, title=title, chart_png=png, card=card, replace=force)
         elif kind == "csv":
             write_csv(target, report_table(result), replace=force)
         else:
             write_sheets(target, report_sheets(result), replace=force)
         click.echo(f"Wrote {target}")
     if chart_target:
-        overall = result.table[result.table["group"] == "all"]
-        theme_share_chart(
-            overall, book, result.waves, chart_target, title=title or "Share of respondents per theme",
-            subtitle=f"Questions: {scope_text(result, short=True)}", replace=force,
-        )
+        save_figure(report_figure(result, title), chart_target, replace=force)
         click.echo(f"Wrote {chart_target}")
 
 
@@ -111,11 +117,12 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @backend_option
+@lang_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, backend, lang, encoding, cache_dir, no_cache, quiet) -> None:
     """Find candidate new themes: groups of answers the codebook does not cover.
 
     Takes the answers of the last wave in LABELLED that no theme covers confidently,
@@ -129,6 +136,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.md
       pgtext discover out/2025-long.csv out/2026-long.csv -o out/new-themes.csv --force
     """
+    import dataclasses
+
     from pgtext.files.documents import (
         DOCUMENT_SUFFIXES,
         write_csv,
@@ -136,8 +145,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
         write_text,
     )
     from pgtext.model.store import codebook_from_card, read_card
-    from pgtext.report.discovery import discover as find_new_themes
-    from pgtext.report.discovery_render import (
+    from pgtext.reporting.discovery import discover as find_new_themes
+    from pgtext.reporting.discovery_render import (
         discovery_frame,
         discovery_markdown,
         discovery_text,
@@ -149,6 +158,8 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
     (target,) = check_outputs([(output, "--output", DOCUMENT_SUFFIXES)], [*sources, folder, *embedder_path], force)
     card = read_card(folder)
     book = codebook_from_card(card)
+    if lang:
+        book = dataclasses.replace(book, language=lang.lower())
     given = {name: value for name, value in (("min_size", min_size), ("examples", examples)) if value is not None}
     with ProgressBar("Embedding", quiet) as bar:
         result = find_new_themes(

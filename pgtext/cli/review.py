@@ -15,6 +15,7 @@ from pgtext.cli.common import (
     codebook_beside,
     embedder_for,
     encoding_option,
+    lang_option,
     no_cache_option,
     note,
     open_cache,
@@ -38,8 +39,9 @@ from pgtext.cli.main import cli
 @click.option("--delimiter", help="CSV delimiter of LABELLED: ',' ';' or tab [default: detected].")
 @click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@lang_option
 @encoding_option
-def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, encoding) -> None:
+def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, lang, encoding) -> None:
     """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
 
     Least confident first; near-copies are grouped so one decision covers them (their
@@ -58,11 +60,12 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
     from pgtext.files.tables import read_table
     from pgtext.model.codebook import load_codebook
     from pgtext.review.queue import review_frame
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
 
     source = Path(labelled)
     book_path = Path(codebook) if codebook else config.DEFAULT_CODEBOOK
     (target,) = check_outputs([(output, "--output")], [source, book_path], force)
+    target = check_sheet_path(target)
     book = load_codebook(book_path)
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
     for line in table.notes:
@@ -74,7 +77,7 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
     s = result.summary
     if not s.rows:
         warn("no answers selected; try --include all or --include audit.")
-    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",", replace=force)
+    write_sheet(result.frame, target, book, delimiter=table.delimiter or ",", replace=force, lang=lang and lang.lower())
     click.echo(f"{s.answers} answers in {source}, {s.flagged} flagged for review.")
     kinds = ", ".join(f"{n} {why}" for why, n in s.per_reason.items())
     copies = f"; {s.near_copies} near-copies follow the row named in same_as" if s.near_copies else ""
@@ -184,7 +187,8 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+@lang_option
+def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Pick the unlabelled answers whose labels would most improve the model.
 
     The ones the model is least sure of, kept diverse so the picks are not near-copies
@@ -202,12 +206,13 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     from pgtext.label.prediction import check_compatible
     from pgtext.model.labels import load_labels
     from pgtext.model.store import load_model
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
     from pgtext.review.suggest import suggest_frame
 
     source = Path(input_path)
     folder = config.model_dir(model_dir)
     (target,) = check_outputs([(output, "--output")], [source, *map(Path, labels_paths), folder], force)
+    target = check_sheet_path(target)
     model = load_model(folder)
     embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj)
@@ -229,7 +234,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     )
     if s.picked < count:
         warn(f"only {s.picked} answers left to suggest (asked for {count}).")
-    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",", replace=force)
+    write_sheet(result.frame, target, model.codebook, delimiter=table.delimiter or ",", replace=force, lang=lang and lang.lower())
     click.echo(f"Suggested {s.picked} answers, least certain and most varied first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After labelling: pgtext accept {target} --labels labels/FILE.csv")
@@ -250,7 +255,8 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+@lang_option
+def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Find likely labelling mistakes in a training file.
 
     Lists answers whose cross-validated prediction (from a model that did not see
@@ -266,11 +272,12 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     from pgtext.model.codebook import load_codebook
     from pgtext.model.labels import load_labels
     from pgtext.review.label_check import check_labels as find_suspects
-    from pgtext.review.sheet import write_sheet
+    from pgtext.review.sheet import check_sheet_path, write_sheet
 
     source = Path(labels_path)
     book_path = Path(codebook) if codebook else codebook_beside(source)
     (target,) = check_outputs([(output, "--output")], [source, book_path], force)
+    target = check_sheet_path(target)
     book = load_codebook(book_path)
     labelled = load_labels([source], book, encoding=encoding)
     for warning in labelled.warnings:
@@ -283,7 +290,7 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     s = result.summary
     click.echo(f"Cross-validated {s.answers} answers ({folds} folds).")
     click.echo(f"{s.disagreements} labels the model firmly disagrees with; {s.copy_conflicts} near-copy pairs with different themes.")
-    write_sheet(result.frame, target, book, replace=force)
+    write_sheet(result.frame, target, book, replace=force, lang=lang and lang.lower())
     click.echo(f"Sheet: {s.listed} rows, most suspicious first.")
     click.echo(f"Wrote {target}")
     click.echo(f"After review: pgtext accept {target} --labels {source}")

@@ -34,8 +34,9 @@ def shown(name: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", name))
 
 
-def shown_list(columns: list[str]) -> str:
-    return ", ".join(shown(str(c)) for c in columns)
+def shown_list(columns: list[str], labels: dict[str, str] | None = None) -> str:
+    """Column names for a message; SPSS variables with their labels: ``v12 (Toelichting regio)``."""
+    return ", ".join(f"{shown(str(c))} ({labels[c]})" if labels and labels.get(c) else shown(str(c)) for c in columns)
 
 
 def has_invisible(name: str) -> bool:
@@ -70,11 +71,14 @@ def find_column(columns: list[str], name: str, source: str, option: str | None) 
     return None
 
 
-def resolve_column(columns: list[str], name: str, source: str, option: str) -> str:
-    """Like ``find_column``, but a name that matches nothing is an error that shows the columns there are."""
+def resolve_column(
+    columns: list[str], name: str, source: str, option: str, labels: dict[str, str] | None = None
+) -> str:
+    """Like ``find_column``, but a name that matches nothing is an error that shows the columns there are
+    (with their SPSS variable labels, when ``labels`` has them)."""
     found = find_column(columns, name, source, option)
     if found is None:
-        raise InputError(f"{source}: no column {name!r} ({option}); columns here: {shown_list(columns)}.")
+        raise InputError(f"{source}: no column {name!r} ({option}); columns here: {shown_list(columns, labels)}.")
     return found
 
 

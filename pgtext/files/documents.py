@@ -16,6 +16,8 @@ from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook, sheet_t
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
+#: ``pgtext report`` also writes Word (``pgtext.reporting.word``).
+REPORT_SUFFIXES = {**DOCUMENT_SUFFIXES, ".docx": "docx"}
 
 
 def write_text(path: Path, text: str, replace: bool = False) -> None:
@@ -74,6 +76,3 @@ def plain_table(headers: list[str], rows: list[list[object]], align: str | None 
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
 
-
-def percent(value: float) -> str:
-    return "" if pd.isna(value) else f"{value * 100:.0f}%"

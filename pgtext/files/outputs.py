@@ -31,7 +31,7 @@ from pathlib import Path
 from pgtext import config
 from pgtext.errors import OutputError
 
-TABLE_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+TABLE_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".sav": "sav", ".zsav": "sav"}
 #: What matplotlib writes that pgtext's charts support (the format follows the suffix).
 IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 JSON_SUFFIXES = {".json": "json"}
@@ -114,7 +114,7 @@ def check_outputs(
 
 def _listed(suffixes: dict[str, str]) -> str:
     if suffixes is TABLE_SUFFIXES:
-        return ".csv, .tsv or .xlsx"  # .txt and .xlsm work too, but are not what anyone should be told to use
+        return ".csv, .tsv, .xlsx or .sav"  # .txt, .xlsm and .zsav work too, but are not what anyone should be told to use
     names = sorted(suffixes)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 

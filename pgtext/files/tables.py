@@ -10,9 +10,7 @@ exactly that, so pgtext's own files read back as they were.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +19,18 @@ import pandas as pd
 
 from pgtext.errors import InputError, OutputError
 from pgtext.files import quirks as export_quirks
-from pgtext.files import safe_cells
+from pgtext.files import safe_cells, spss
+from pgtext.files.encodings import (  # noqa: F401
+    decode,
+    has_utf8_sequences,
+    looks_like_text,
+    other_encoding,
+)
+from pgtext.files.excel import cell_to_str, formula_notes, sheet_names
 from pgtext.files.outputs import atomic_write, check_output_path, umask  # noqa: F401 - their home is files.outputs
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-SPSS_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 _SIGNATURES = {
     b"PK\x03\x04": "an .xlsx/.zip file",
@@ -52,8 +56,6 @@ _NOT_READ = {
     ),
 }
 #: A valid UTF-8 sequence of two or more bytes: text cp1252 would garble (é read as Ã©).
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_MAX_LINES_NAMED = 10
 _BINARY = "looks like a binary file, not a CSV export (if it is UTF-16 text, add --encoding utf-16)."
 _CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
 
@@ -67,10 +69,11 @@ class Table:
 
     frame: pd.DataFrame
     path: Path
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "sav"
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)  # what was done to read it, for the user
+    source: object | None = None  # for "sav": the codes and labels as stored (spss.SavSource)
 
 
 def read_table(
@@ -79,7 +82,7 @@ def read_table(
     delimiter: str | None = None,
     sheet: str | None = None,
 ) -> Table:
-    """Read a CSV or XLSX file into a DataFrame of strings (blank cells are "")."""
+    """Read a CSV, XLSX or SPSS (.sav/.zsav) file into a DataFrame of strings (blank cells are "")."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found.")
@@ -88,25 +91,21 @@ def read_table(
     suffix = path.suffix.lower()
     with path.open("rb") as handle:
         head = handle.read(4096)
-    if suffix in SPSS_SUFFIXES or head.startswith((b"$FL2", b"$FL3")):
-        return read_spss(path)
+    if suffix in spss.SAV_SUFFIXES or head.startswith((b"$FL2", b"$FL3")):
+        frame, source = spss.read_sav(path)
+        return Table(frame=frame, path=path, kind="sav", source=source)
     kind = spreadsheet_kind(path, head)
     if kind in _NOT_READ:
         raise InputError(f"{path}: {_NOT_READ[kind]}")
     if suffix == ".ods":
         raise InputError(f"{path}: {_NOT_READ['ods']}")
     if suffix in XLSX_SUFFIXES:
-        if head.strip() and not head.startswith(b"PK") and _looks_like_text(head):
+        if head.strip() and not head.startswith(b"PK") and looks_like_text(head):
             raise InputError(f"{path}: is a text (CSV) file with an Excel name; rename it to .csv and give that.")
         return _read_xlsx(path, sheet)
     if suffix == ".xls":
         raise InputError(f"{path}: {_NOT_READ['xls']}")
     return _read_csv(path, encoding, delimiter)
-
-
-def read_spss(path: Path) -> Table:
-    """SPSS files: the one place that says they are not read yet (until an SPSS reader lands here)."""
-    raise InputError(f"{path}: SPSS .sav files are not read yet; export to .xlsx or .csv.")
 
 
 def spreadsheet_kind(path: Path, head: bytes) -> str | None:
@@ -139,7 +138,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if encoding is None and data[:4096].count(b"\x00") > 64:
         raise InputError(f"{path}: {_BINARY}")
     guessed = encoding is None
-    text, encoding, notes = _decode(path, data, encoding)
+    text, encoding, notes = decode(path, data, encoding)
     if guessed and _mostly_control(text[:4096]):
         raise InputError(f"{path}: {_BINARY}")  # binary data that happens to decode as text
     nuls = text.count("\x00")
@@ -268,85 +267,6 @@ def _tidy(frame: pd.DataFrame, header: list[object], notes: list[str]) -> tuple[
     return frame, [*notes, *renamed, *skipped]
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str, list[str]]:
-    """(text, encoding, notes): the given encoding, else UTF-8, else cp1252; mixed files line by line."""
-    if encoding:
-        if encoding.lower().replace("_", "-") in ("utf-16", "utf16") and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-                and b"\x00" not in data[:4096]:
-            raise InputError(f"{path}: not UTF-16 text (no byte order mark, no NUL bytes); leave out --encoding to detect it.")
-        try:
-            return data.decode(encoding), encoding, []
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}; use e.g. --encoding utf-8 or --encoding cp1252.") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: not valid {encoding} (byte {exc.start}); {_other_encoding(data, encoding)}"
-            ) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig", []
-    except UnicodeDecodeError:
-        pass
-    if has_utf8_sequences(data):
-        mixed = _decode_lines(data)
-        if mixed is not None:
-            return mixed
-    try:
-        return data.decode("cp1252"), "cp1252", []
-    except UnicodeDecodeError:
-        pass
-    raise InputError(
-        f"{path}: cannot tell the text encoding (not UTF-8, not cp1252); name it with --encoding, e.g. --encoding latin-1."
-    )
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """The first bytes of a file are text: no control characters other than tab and line ends, in any 8-bit reading."""
-    return not any(char in _CONTROL for char in head.decode("cp1252", errors="replace"))
-
-
-def _other_encoding(data: bytes, tried: str) -> str:
-    """What to try after an explicit --encoding failed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "it starts like UTF-16 text: try --encoding utf-16."
-    return "leave out --encoding to detect it, or try --encoding cp1252." if "utf" in tried.lower() else (
-        "leave out --encoding to detect it, or try --encoding utf-8."
-    )
-
-
-def has_utf8_sequences(data: bytes) -> bool:
-    """True when ``data`` holds UTF-8 encoded accents or emoji (so reading it all as cp1252 would garble them)."""
-    return _UTF8_SEQUENCE.search(data) is not None
-
-
-def _decode_lines(data: bytes) -> tuple[str, str, list[str]] | None:
-    """A UTF-8 file with some lines in cp1252 (answers pasted from another file): each line as it was written.
-
-    The UTF-8 lines stay exactly as they are; only the others are read as cp1252, and the note
-    names them. None when a line is neither.
-    """
-    parts: list[str] = []
-    bad: list[int] = []
-    for number, line in enumerate(data.splitlines(keepends=True), 1):
-        try:
-            parts.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
-        except UnicodeDecodeError:
-            try:
-                parts.append(line.decode("cp1252"))
-            except UnicodeDecodeError:
-                return None
-            bad.append(number)
-    named = ", ".join(map(str, bad[:_MAX_LINES_NAMED]))
-    if len(bad) > _MAX_LINES_NAMED:
-        named += f" and {len(bad) - _MAX_LINES_NAMED} more"
-    elif len(bad) > 1:
-        named = named.rpartition(", ")[0] + " and " + str(bad[-1])
-    note = (
-        f"line{'s' if len(bad) > 1 else ''} {named} of the file {'are' if len(bad) > 1 else 'is'} not UTF-8 like the "
-        "rest; read as cp1252 (Windows). Check the accents in those answers."
-    )
-    return "".join(parts), "utf-8", [note]
-
-
 def _resolve_delimiter(path: Path, text: str, delimiter: str | None) -> str:
     if delimiter:
         if delimiter.lower() in DELIMITERS:
@@ -384,7 +304,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             names = [str(n) for n in book.sheet_names]
             if sheet is not None and sheet not in names:
-                raise InputError(f"{path}: no sheet named {sheet!r}; {_sheet_names(names)}")
+                raise InputError(f"{path}: no sheet named {sheet!r}; {sheet_names(names)}")
             chosen = sheet if sheet is not None else names[0]
             raw = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
     except InputError:
@@ -396,74 +316,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         listed = ", ".join(repr(n) for n in names)
         notes.append(f"read sheet {chosen!r}, the first of {len(names)} ({listed}); choose another with --sheet.")
     if raw.empty:
-        others = f" {_sheet_names(names)}" if len(names) > 1 else ""
+        others = f" {sheet_names(names)}" if len(names) > 1 else ""
         raise InputError(f"{path}: sheet {chosen!r} is empty.{others}")
     unset = raw.isna().to_numpy()  # before the cells become text: a formula's stored "" is a value
-    raw = raw.map(_cell_to_str).astype(object)
+    raw = raw.map(cell_to_str).astype(object)
     filled = [position for position in range(len(raw)) if any(str(v).strip() for v in raw.iloc[position])]
     top = filled[0] if filled else 0  # blank rows above the column names are skipped, as in a CSV
     frame = raw.iloc[top + 1 :]
     frame.index = pd.Index(raw.index[top + 1 :] - 1, dtype="int64")  # spreadsheet row - 2 (raw row 0 = row 1)
     header = raw.iloc[top].tolist()
     frame, notes = _tidy(frame, header, notes)
-    notes += _formula_notes(path, chosen, unset, top, list(frame.columns))
+    notes += formula_notes(path, chosen, unset, top, list(frame.columns))
     return Table(frame=frame, path=path, kind="xlsx", notes=notes)
-
-
-def _formula_notes(path: Path, sheet: str, unset, top: int, names: list[str]) -> list[str]:
-    """Say which cells hold a formula without a stored value: they read as blank, and are not.
-
-    Files written by scripts (openpyxl and the like) store formulas without computing them;
-    only Excel or LibreOffice store the value when they save the file.
-    """
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if not any(b"<f" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")):
-                return []  # no formulas anywhere: the common case costs one look at the XML
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=False)
-        try:
-            found: dict[int, list[int]] = {}
-            for row in book[sheet].iter_rows(min_row=top + 2):
-                for cell in row:
-                    if getattr(cell, "data_type", None) != "f":
-                        continue
-                    r, c = cell.row - 1, cell.column - 1
-                    if r < len(unset) and c < unset.shape[1] and unset[r, c]:
-                        found.setdefault(c, []).append(cell.row)
-        finally:
-            book.close()
-    except Exception:  # the values were read; this is only a note about them
-        return []
-    notes = []
-    for column, rows in sorted(found.items()):
-        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        cells = "cell" if len(rows) == 1 else "cells"
-        notes.append(
-            f"{len(rows)} {cells} in column {names[column]!r} {'is a formula' if len(rows) == 1 else 'are formulas'} "
-            f"without a stored value (row{'s' if len(rows) > 1 else ''} {shown}); {'they read' if len(rows) > 1 else 'it reads'} as blank. "
-            "Open and save the file in Excel first, so the values are stored."
-        )
-    return notes
-
-
-def _sheet_names(names: list[str]) -> str:
-    return "sheets in this file: " + ", ".join(repr(n) for n in names) + "; choose one with --sheet."
-
-
-def _cell_to_str(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    return str(value)
 
 
 def output_kind(path: str | Path) -> str:
@@ -473,7 +337,9 @@ def output_kind(path: str | Path) -> str:
         return "csv"
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
-    raise OutputError(f"{path}: output must end in .csv, .tsv or .xlsx.")
+    if suffix in spss.SAV_SUFFIXES:
+        return "sav"
+    raise OutputError(f"{path}: output must end in .csv, .tsv, .xlsx or .sav.")
 
 
 def write_table(
@@ -491,6 +357,9 @@ def write_table(
     """
     path = Path(path)
     kind = output_kind(path)
+    if kind == "sav":
+        spss.write_sav(frame, path, new={}, replace=replace)
+        return
     delimiter = output_delimiter(path, delimiter)
 
     ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))

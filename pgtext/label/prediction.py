@@ -25,6 +25,14 @@ ROW = "row"
 _AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
 
+_FLAGGED = frozenset({"true", "1", "ja", "yes"})
+
+
+def flagged(values: pd.Series) -> pd.Series:
+    """``needs_review`` cells as booleans: "true"/"false" (CSV, XLSX) or 1/0, read as ja/nee or yes/no (SPSS)."""
+    return values.astype(str).str.strip().str.casefold().isin(_FLAGGED)
+
+
 def output_columns(themes: list[str]) -> list[str]:
     """The columns pgtext adds, in order (a stable contract for other tools)."""
     return [PREDICTED, *(SCORE_PREFIX + t for t in themes), CONFIDENCE, NEEDS_REVIEW]
@@ -74,9 +82,16 @@ def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) ->
                 if col.casefold() == candidate:
                     return [col]
         raise InputError(
-            f"{source}: name the open-answer column(s) with --text-col; columns here: {shown_list(columns)}."
+            f"{source}: name the open-answer column(s) with --text-col; columns here: {listed(columns, frame)}."
         )
-    return [resolve_column(columns, name, source, "--text-col") for name in wanted]
+    return [resolve_column(columns, name, source, "--text-col", frame.attrs.get("column_labels")) for name in wanted]
+
+
+def listed(columns: list[str], frame: pd.DataFrame | None = None, labels: dict[str, str] | None = None) -> str:
+    """Column names for a message; SPSS variables with their labels: ``v12 (Toelichting regio)``."""
+    if labels is None and frame is not None:
+        labels = frame.attrs.get("column_labels")
+    return shown_list(columns, labels)
 
 
 def score_texts(

@@ -67,12 +67,14 @@ def label_file(
     chunk_rows: int | None = None,
     stream_min_bytes: int | None = None,
     replace: bool = False,
+    lang: str | None = None,
 ) -> LabelSummary:
     """Label ``source`` into ``target`` (CSV or XLSX by extension) and return the counts.
 
     CSV files of ``stream_min_bytes`` or more going to CSV are read, labelled and written
     ``chunk_rows`` rows at a time (defaults in ``config``). An existing ``target`` is
-    replaced only with ``replace`` (``--force``), checked when the output is published.
+    replaced only with ``replace`` (``--force``), checked when the output is published. A ``.sav``
+    target gets SPSS labels in ``lang`` (default: the codebook's language).
     """
     source, target = Path(source), Path(target)
     chunk_rows = chunk_rows or config.CHUNK_ROWS
@@ -89,7 +91,13 @@ def label_file(
         except InputError as exc:  # e.g. no such column: how the file was read (which sheet) may be why
             notes = " ".join(note[0].upper() + note[1:] for note in table.notes)
             raise InputError(f"{exc} {notes}".strip()) from None
-        write_table(result.frame, target, delimiter=table.delimiter or ",", replace=replace)
+        if output_kind(target) == "sav":
+            from pgtext.label.sav_output import write_labelled_sav
+
+            write_labelled_sav(result.frame, target, table, model.codebook, text_cols, lang or model.codebook.language,
+                               replace=replace)
+        else:
+            write_table(result.frame, target, delimiter=table.delimiter or ",", replace=replace)
         result.summary.notes = list(table.notes)
         return result.summary
     return _label_chunks(source, target, found, model, embedder, text_cols, id_col, cache, progress, chunk_rows, replace)

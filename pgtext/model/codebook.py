@@ -9,10 +9,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pgtext.errors import CodebookError, InputError
+from pgtext.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 REQUIRED_COLUMNS = ("slug", "name", "description")
 #: The theme cell of labels files and of `pgtext label` output: slugs joined by this, in codebook order.
 THEME_SEPARATOR = ";"
+#: Optional column: the language of the themes and of every published output (nl or en; nl when absent).
+LANGUAGE_COLUMN = "language"
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -25,9 +28,13 @@ class Theme:
 
 @dataclass(frozen=True)
 class Codebook:
-    """Themes in codebook order; that order is the order of every score column."""
+    """Themes in codebook order; that order is the order of every score column.
+
+    ``language`` is the language reports and other published outputs speak (``pgtext.i18n``).
+    """
 
     themes: tuple[Theme, ...]
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def slugs(self) -> list[str]:
@@ -75,8 +82,17 @@ class Codebook:
         return [asdict(t) for t in self.themes]
 
     @classmethod
-    def from_list(cls, items: list[dict[str, str]]) -> Codebook:
-        return cls(themes=tuple(Theme(**item) for item in items))
+    def from_list(cls, items: list[dict[str, str]], language: str = DEFAULT_LANGUAGE) -> Codebook:
+        return cls(themes=tuple(Theme(**item) for item in items), language=language)
+
+    def to_card(self) -> dict:
+        """The model card's ``codebook`` entry."""
+        return {"sha256": self.sha256, "themes": self.to_list(), "language": self.language}
+
+    @classmethod
+    def from_card(cls, entry: dict) -> Codebook:
+        """From a model card's ``codebook`` entry; cards from before languages were recorded mean Dutch."""
+        return cls.from_list(entry["themes"], language=entry.get("language") or DEFAULT_LANGUAGE)
 
 
 def _key(text: str) -> str:
@@ -127,6 +143,7 @@ def load_codebook(path: str | Path) -> Codebook:
         themes.append(Theme(slug=slug, name=name, description=description))
     if not themes:
         raise CodebookError(f"{path}: the codebook has no themes.")
+    language = _language(path, frame, columns.get(LANGUAGE_COLUMN))
     for attr in ("slug", "name"):
         seen: set[str] = set()
         for theme in themes:
@@ -134,4 +151,19 @@ def load_codebook(path: str | Path) -> Codebook:
             if key in seen:
                 raise CodebookError(f"{path}: {attr} {getattr(theme, attr)!r} appears twice; each theme needs its own.")
             seen.add(key)
-    return Codebook(themes=tuple(themes))
+    return Codebook(themes=tuple(themes), language=language)
+
+
+def _language(path: Path, frame, column: str | None) -> str:
+    """The codebook's language column: one code (nl or en), on every row or only the first; nl without it."""
+    if column is None:
+        return DEFAULT_LANGUAGE
+    codes = {str(v).strip().lower() for v in frame[column] if str(v).strip()}
+    if not codes:
+        return DEFAULT_LANGUAGE
+    if len(codes) > 1 or not codes <= set(LANGUAGES):
+        raise CodebookError(
+            f"{path}: column language holds {', '.join(sorted(codes))}; give one language for the whole codebook "
+            f"({' or '.join(LANGUAGES)})."
+        )
+    return codes.pop()

@@ -29,11 +29,18 @@ import numpy as np
 import pandas as pd
 
 from pgtext import __version__, config
-from pgtext.embed import FakeEmbedder, weights_id
 from pgtext.errors import ModelError
 from pgtext.files.outputs import overlaps, same_path, sigterm_unwinds, umask
-from pgtext.model.codebook import Codebook, theme_key, valid_slug
-from pgtext.model.head import ARRAYS_FILE, MAX_DIMENSION, SPEC_FILE, LinearHead
+from pgtext.model.card import (  # noqa: F401
+    CARD_FORMAT,
+    FEATURE_SETS,
+    FLAG_ALL,
+    HEAD_FILES,
+    MAX_THEMES,
+    check_card,
+)
+from pgtext.model.codebook import Codebook
+from pgtext.model.head import ARRAYS_FILE, SPEC_FILE, LinearHead
 from pgtext.model.safe_files import (
     NOT_PGTEXT,
     Check,
@@ -44,12 +51,7 @@ from pgtext.model.safe_files import (
 from pgtext.text.capped import model_text
 
 CARD_FILE = "model_card.json"
-HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
-CARD_FORMAT = 2
-FEATURE_SETS = ("both", "embeddings", "tfidf")
 _CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook, embedder)
-MAX_THEMES = 500
-FLAG_ALL = 1.01  # a review cut-off above 1 flags every answer (tune_review_policy when no cut-off meets the target)
 
 
 def build_head(
@@ -315,115 +317,6 @@ def _require(card: dict, card_path: Path, keys: tuple[str, ...]) -> None:
         )
 
 
-def check_card(card: dict, card_path: Path) -> None:
-    """Every value pgtext reads from a card, checked against what ``pgtext train`` writes.
-
-    Keys pgtext does not know are never read, so they are left alone; the codebook comes first
-    because thresholds and label counts must name exactly its slugs.
-    """
-    check = Check(card_path)
-    for key, most in (("pgtext_version", 50), ("created_at", 50), ("classifier", 1000)):
-        if key in card:
-            check.text(card[key], repr(key), most)
-    if "features" in card:
-        check.choice(card["features"], "'features'", FEATURE_SETS)
-    for key in ("cv", "versions"):
-        if key in card:
-            check.mapping(card[key], repr(key))
-    slugs = _check_codebook(check, card["codebook"])
-    _check_embedder(check, card["embedder"])
-    if "thresholds" in card:
-        thresholds = check.mapping(card["thresholds"], "'thresholds'")
-        check.keys(thresholds, "'thresholds'", tuple(slugs))
-        for slug in slugs:
-            check.number(thresholds[slug], f"thresholds[{slug!r}]", 0, 1)
-    if "review" in card:
-        review = check.mapping(card["review"], "'review'")
-        check.keys(review, "'review'", (), ("min_confidence", "borderline_margin"))
-        if "min_confidence" in review:
-            check.number(review["min_confidence"], "review 'min_confidence'", 0, FLAG_ALL)
-        if "borderline_margin" in review:
-            check.number(review["borderline_margin"], "review 'borderline_margin'", 0, 1)
-    if "files" in card:
-        files = check.mapping(card["files"], "'files'")
-        check.keys(files, "'files'", HEAD_FILES)
-        for name in HEAD_FILES:
-            check.sha256(files[name], f"files[{name!r}]")
-    if "labels" in card:
-        _check_labels(check, card["labels"], slugs)
-
-
-def _check_codebook(check: Check, codebook: dict) -> list[str]:
-    check.keys(codebook, "'codebook'", ("sha256", "themes"))
-    themes = check.listing(codebook["themes"], "codebook 'themes'", MAX_THEMES)
-    check.that(bool(themes), "codebook 'themes' is empty")
-    slugs: list[str] = []
-    seen: dict[str, set[str]] = {"slug": set(), "name": set()}
-    for number, theme in enumerate(themes, start=1):
-        key = f"codebook theme {number}"
-        check.mapping(theme, key)
-        check.keys(theme, key, ("slug", "name", "description"))
-        slug = check.text(theme["slug"], f"{key} 'slug'", 100)
-        check.that(valid_slug(slug), f"{key} 'slug' is {short(slug)}, not lower-case letters, digits and _")
-        check.text(theme["name"], f"{key} 'name'", 500, lines=True)
-        check.text(theme["description"], f"{key} 'description'", 10_000, lines=True, empty=True)
-        for attr in ("slug", "name"):
-            value = theme_key(theme[attr])
-            check.that(value not in seen[attr], f"codebook {attr} {short(theme[attr])} appears twice")
-            seen[attr].add(value)
-        slugs.append(slug)
-    check.sha256(codebook["sha256"], "codebook 'sha256'")
-    check.that(
-        Codebook.from_list(themes).sha256 == codebook["sha256"], "codebook 'sha256' is not the hash of its themes"
-    )
-    return slugs
-
-
-def _check_embedder(check: Check, embedder: dict) -> None:
-    """Name, id and dimension as training writes them; the id must be one the name can give.
-
-    So a card cannot name one model (say, one to download) while claiming the id of another.
-    """
-    check.keys(embedder, "'embedder'", ("name", "id", "dimension"), ("backend",))
-    name = check.text(embedder["name"], "embedder 'name'", 1000)
-    ident = check.text(embedder["id"], "embedder 'id'", 300)
-    dimension = check.integer(embedder["dimension"], "embedder 'dimension'", 1, MAX_DIMENSION)
-    if "backend" in embedder:
-        check.choice(embedder["backend"], "embedder 'backend'", config.BACKENDS)
-    weights = weights_id(ident)
-    if name == config.FAKE_EMBEDDER:
-        fits = weights == FakeEmbedder.id and dimension == FakeEmbedder.dimension
-    elif name == config.DEFAULT_EMBEDDER:
-        fits = weights.startswith(f"{config.DEFAULT_EMBEDDER}:")
-    elif Path(name).is_absolute():
-        fits = weights.startswith("path:")
-    elif "/" in name and not name.startswith((".", "~")):
-        fits = weights == f"hub:{name}"
-    else:
-        check.fail(f"embedder 'name' is {short(name)}, not a name pgtext writes (minilm, a folder or a hub name)")
-    check.that(fits, f"embedder 'id' {short(ident)} does not belong to embedder {short(name)}")
-
-
-def _check_labels(check: Check, labels: object, slugs: list[str]) -> None:
-    labels = check.mapping(labels, "'labels'")
-    check.keys(labels, "'labels'", (), ("files", "answers", "counts", "no_theme"))
-    for number, entry in enumerate(check.listing(labels.get("files", []), "labels 'files'", 10_000), start=1):
-        key = f"labels file {number}"
-        check.mapping(entry, key)
-        check.keys(entry, key, ("name", "sha256", "rows"))
-        check.text(entry["name"], f"{key} 'name'", 500)
-        check.sha256(entry["sha256"], f"{key} 'sha256'")
-        check.integer(entry["rows"], f"{key} 'rows'", 0, 10**9)
-    for key in ("answers", "no_theme"):
-        if key in labels:
-            check.integer(labels[key], f"labels {key!r}", 0, 10**9)
-    if "counts" in labels:
-        counts = check.mapping(labels["counts"], "labels 'counts'")
-        check.keys(counts, "labels 'counts'", tuple(slugs))
-        for slug in slugs:
-            check.integer(counts[slug], f"labels counts[{slug!r}]", 0, 10**9)
-
-
 def load_model(folder: str | Path) -> ThemeModel:
     """Load a model folder: each head file read once, checked against its hash in the card, then value by value."""
     import hashlib
@@ -474,4 +367,4 @@ def _sha256(path: Path) -> str:
 
 def codebook_from_card(card: dict) -> Codebook:
     """The codebook a model was trained with, in its score-column order, as its card records it."""
-    return Codebook.from_list(card["codebook"]["themes"])
+    return Codebook.from_card(card["codebook"])

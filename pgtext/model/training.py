@@ -68,7 +68,7 @@ def train_model(
         "format": CARD_FORMAT,
         "pgtext_version": __version__,
         "created_at": now_iso(),
-        "codebook": {"sha256": codebook.sha256, "themes": codebook.to_list()},
+        "codebook": codebook.to_card(),
         "labels": {
             "files": labelled.files,
             "answers": len(labelled.texts),

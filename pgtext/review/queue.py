@@ -13,7 +13,6 @@ import pandas as pd
 
 from pgtext import config
 from pgtext.errors import InputError
-from pgtext.files.columns import shown_list
 from pgtext.label.prediction import (
     CONFIDENCE,
     NEEDS_REVIEW,
@@ -21,8 +20,11 @@ from pgtext.label.prediction import (
     QUESTION,
     SCORE_PREFIX,
     TEXT,
+    listed,
     resolve_column,
 )
+from pgtext.label.prediction import flagged as review_flags
+from pgtext.label.sav_output import THEME_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
 
@@ -68,7 +70,7 @@ def read_scored(
     texts = frame[text_col].astype(str).tolist()
     confidence = pd.to_numeric(frame[CONFIDENCE].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
     scored = ~np.isnan(confidence) & np.array([bool(t.strip()) for t in texts], dtype=bool)
-    flagged = scored & (frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "true").to_numpy()
+    flagged = scored & review_flags(frame[NEEDS_REVIEW]).to_numpy()
     prefill = np.zeros((n, len(slugs)), dtype=np.int8)
     rows = (frame.index + 2).tolist()  # spreadsheet rows of the labelled file
     for i, cell in enumerate(frame[PREDICTED].astype(str)):
@@ -165,24 +167,26 @@ def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     """--text-col, else 'text' (long output), else the one column that is filled exactly where scores are."""
     columns = [str(c) for c in frame.columns]
     if wanted:
-        return resolve_column(columns, wanted, source, "--text-col")
+        return resolve_column(columns, wanted, source, "--text-col", frame.attrs.get("column_labels"))
     if TEXT in columns:
         return TEXT
     scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
+    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
+    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
     candidates = [
         c for c in columns
-        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW) and not c.startswith(SCORE_PREFIX)
+        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
         and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
     ]
     if len(candidates) == 1 and scored.any():
         return candidates[0]
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {shown_list(columns)}.")
+    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {listed(columns, frame)}.")
 
 
 def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | None:
     columns = [str(c) for c in frame.columns]
     if wanted:
-        return resolve_column(columns, wanted, source, "--id-col")
+        return resolve_column(columns, wanted, source, "--id-col", frame.attrs.get("column_labels"))
     for column in columns:
         if column.casefold() in _ID_COLUMNS:
             return column

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pgtext.errors import InputError
+from pgtext.errors import InputError, OutputError
 from pgtext.files.safe_cells import for_xlsx, protect_workbook
 from pgtext.files.tables import (
     XLSX_SUFFIXES,
@@ -28,6 +28,7 @@ from pgtext.files.tables import (
     read_table,
     write_table,
 )
+from pgtext.i18n import t
 from pgtext.label.prediction import CONFIDENCE, SCORE_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import format_themes, normalise_text
@@ -129,16 +130,25 @@ def build_sheet(
     return pd.DataFrame(rows, columns=columns)
 
 
+def check_sheet_path(path: str | Path) -> Path:
+    """A review sheet is .xlsx (for Excel) or .csv; refuse other outputs before any work is done."""
+    if output_kind(path) not in ("csv", "xlsx"):
+        raise OutputError(f"{path}: a review sheet must be .xlsx (for Excel) or .csv; choose another --output.")
+    return Path(path)
+
+
 def write_sheet(
-    frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",", replace: bool = False
+    frame: pd.DataFrame, path: str | Path, codebook: Codebook, delimiter: str = ",", replace: bool = False,
+    lang: str | None = None,
 ) -> None:
-    """Write atomically: .xlsx with marked, validated cells and the codebook; .csv as plain rows."""
+    """Write atomically: .xlsx with marked, validated cells, the codebook and instructions in ``lang``
+    (default: the codebook's language); .csv as plain rows. Column names stay as they are: accept reads them."""
     path = Path(path)
     if output_kind(path) == "csv":
         write_table(frame, path, delimiter=delimiter, replace=replace)
     else:
         ready = for_xlsx(frame, str(path))
-        atomic_write(path, lambda tmp: _workbook(ready, codebook).save(tmp), replace=replace)
+        atomic_write(path, lambda tmp: _workbook(ready, codebook, lang or codebook.language).save(tmp), replace=replace)
 
 
 def _cell(value: object) -> object:
@@ -149,7 +159,7 @@ def _cell(value: object) -> object:
     return None if value == "" else value
 
 
-def _workbook(frame: pd.DataFrame, codebook: Codebook):
+def _workbook(frame: pd.DataFrame, codebook: Codebook, lang: str):
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.formatting.rule import ColorScaleRule
@@ -179,7 +189,7 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
                 ws.cell(row=row, column=k).fill = edit_fill
         if column in themes:
             theme = themes[column]
-            head.comment = Comment(f"{theme.name}\n\n{theme.description}\n\n1 = applies, 0 = does not.", "pgtext", 200, 400)
+            head.comment = Comment(f"{theme.name}\n\n{theme.description}\n\n{t(lang, 'sheet.applies')}", "pgtext", 200, 400)
             for row in range(2, ws.max_row + 1):
                 ws.cell(row=row, column=k).alignment = Alignment(horizontal="center")
         if column == TEXT:
@@ -194,7 +204,7 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
     if slugs:
         check = DataValidation(
             type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True,
-            errorTitle="0 or 1", error="Type 1 when the theme applies, 0 when it does not.",
+            errorTitle=t(lang, "sheet.zero_one"), error=t(lang, "sheet.zero_one_error"),
         )
         check.add(f"{letter[slugs[0]]}2:{letter[slugs[-1]]}{last}")
         ws.add_data_validation(check)
@@ -219,25 +229,16 @@ def _workbook(frame: pd.DataFrame, codebook: Codebook):
         cell.font = Font(bold=True)
 
     help_sheet = book.create_sheet(HELP_SHEET)
-    for line in INSTRUCTIONS:
+    for line in instructions(lang):
         help_sheet.append([line])
     help_sheet.column_dimensions["A"].width = 120
     protect_workbook(book)  # answers and notes that start like a formula stay text
     return book
 
 
-INSTRUCTIONS = (
-    "How to review this sheet",
-    "Each row is one answer. In the yellow theme columns put 1 when the answer asks for that theme, 0 when it does not.",
-    "The cells start with what the model chose; the scores beside them are its probabilities.",
-    "Rows of a blind audit start empty: code them yourself, every theme 0 or 1.",
-    "Rows with empty theme cells and a number in same_as are near-copies: they take the decision of that item.",
-    "Fill in their own 0/1 cells to decide them separately.",
-    "Write remarks in 'note' and your initials in 'reviewer'. Do not rename or add columns.",
-    "Every row left in the sheet counts as reviewed: delete the rows you did not look at.",
-    "Then merge it into the labels: pgtext accept THIS-FILE --labels labels/FILE.csv",
-    "The theme definitions are on the 'codebook' sheet.",
-)
+def instructions(lang: str = "en") -> list[str]:
+    """The lines of the 'instructions' sheet."""
+    return t(lang, "sheet.instructions").split("\n")
 
 
 def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None) -> list[Decision]:

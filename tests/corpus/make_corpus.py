@@ -178,6 +178,7 @@ def main() -> None:
     write("opendocument_renamed.xlsx", ods_bytes())
     write("csv_renamed.xlsx", csv_bytes(basic(["respondent_id", "vraag1"], ANSWERS), delimiter=";", encoding="utf-8-sig"))
     write("spss.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit MS Windows 27.0.0.0" + b"\x00" * 200)
+    write("damaged.sav", b"$FL2 dit is geen spss-bestand meer, de download brak af")
     write("delimiter_in_answer.csv", b"respondent_id;vraag1\r\nR1;Meer woningen.\r\nR2;Twee dingen; de bus en de trein.\r\n")
     xlsx("empty_sheet.xlsx", {"Blad1": []})
     write("ragged.csv", b"respondent_id,vraag1\r\nR1,Meer bussen\r\nR2,Meer huizen,extra,velden\r\n")

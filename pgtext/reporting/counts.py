@@ -27,11 +27,12 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    flagged,
     resolve_column,
     resolve_text_columns,
 )
 from pgtext.model.codebook import Codebook
-from pgtext.report.quotes import pick_quotes, text_vectors
+from pgtext.reporting.quotes import pick_quotes, text_vectors
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 MIN_N = config.REPORT_MIN_N
@@ -94,26 +95,36 @@ def wave_names(paths: list[Path]) -> list[str]:
 
 
 def load_answers(
-    paths: list[str | Path],
+    paths: list[str | Path | pd.DataFrame],
     codebook: Codebook,
     wave_col: str | None = None,
     by: str | None = None,
     text_col: str | None = None,
     encoding: str | None = None,
+    names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per non-blank answer: wave, respondent, question, text, group, confident, has:/score: per theme.
 
-    Several files are waves in the order given; ``wave_col`` names waves inside the files instead.
+    Several files (or labelled DataFrames of text cells) are waves in the order given, named by
+    ``names`` or the file names; ``wave_col`` names waves inside the files instead.
     """
-    paths = [Path(p) for p in paths]
-    names = wave_names(paths)
+    if names is None:
+        if any(isinstance(p, pd.DataFrame) for p in paths):
+            names = [str(k) for k in range(1, len(paths) + 1)] if len(paths) > 1 else ["1"]
+        else:
+            names = wave_names([Path(p) for p in paths])
     parts = []
-    for path, name in zip(paths, names):
-        frame = read_table(path, encoding=encoding).frame
-        parts.append(_answers_of(frame, str(path), name, codebook, wave_col, by, text_col))
+    shown = []
+    for item, name in zip(paths, names):
+        if isinstance(item, pd.DataFrame):
+            frame, source = item, f"wave {name}"
+        else:
+            frame, source = read_table(Path(item), encoding=encoding).frame, str(item)
+        shown.append(source)
+        parts.append(_answers_of(frame, source, name, codebook, wave_col, by, text_col))
     answers = pd.concat(parts, ignore_index=True)
     if answers.empty:
-        raise InputError(f"{', '.join(map(str, paths))}: no answers found (every answer cell is blank).")
+        raise InputError(f"{', '.join(shown)}: no answers found (every answer cell is blank).")
     if wave_col:
         waves = sorted(answers["wave"].unique(), key=_natural_key)
     else:
@@ -169,6 +180,7 @@ def _answers_of(
             f"{', '.join(slugs)}; give the --model that labelled this file."
         )
     long = {ROW, QUESTION, TEXT} <= set(columns)
+    labels = frame.attrs.get("column_labels")  # SPSS variable labels, shown in "no such column" messages
     if long:
         texts, questions, respondents = frame[TEXT], frame[QUESTION], frame[ROW]
     else:
@@ -176,13 +188,13 @@ def _answers_of(
         texts, questions = frame[column], pd.Series(column, index=frame.index)
         respondents = pd.Series(frame.index + 2, index=frame.index)  # spreadsheet row
     out = pd.DataFrame({
-        "wave": frame[resolve_column(columns, wave_col, source, "--wave-col")].astype(str).str.strip() if wave_col else wave,
+        "wave": frame[resolve_column(columns, wave_col, source, "--wave-col", labels)].astype(str).str.strip() if wave_col else wave,
         "respondent": respondents.astype(str),
         "question": questions.astype(str),
         "text": texts.astype(str),
     })
-    out["group"] = frame[resolve_column(columns, by, source, "--by")].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
-    out["confident"] = frame[NEEDS_REVIEW].astype(str).str.strip().str.casefold() == "false"
+    out["group"] = frame[resolve_column(columns, by, source, "--by", labels)].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
+    out["confident"] = ~flagged(frame[NEEDS_REVIEW])
     parsed = [codebook.parse_themes(cell) for cell in frame[PREDICTED].astype(str)]
     unknown = {token for _, tokens in parsed for token in tokens}
     if unknown:
@@ -269,7 +281,7 @@ def wave_totals(answers: pd.DataFrame, codebook: Codebook, waves: list[str]) -> 
 
 
 def build_report(
-    paths: list[str | Path],
+    paths: list[str | Path | pd.DataFrame],
     codebook: Codebook,
     by: str | None = None,
     wave_col: str | None = None,
@@ -279,12 +291,16 @@ def build_report(
     mask: bool = True,
     min_n: int = MIN_N,
     encoding: str | None = None,
+    names: list[str] | None = None,
 ) -> ReportResult:
-    """Read labelled files and count themes per wave (and group), with quotes from the last wave."""
-    answers, waves = load_answers(paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding)
+    """Read labelled files (or frames) and count themes per wave (and group), with quotes from the last wave."""
+    answers, waves = load_answers(
+        paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding, names=names
+    )
     all_questions = question_order(answers)
     if questions:
-        chosen = [resolve_column(all_questions, q, ", ".join(map(str, paths)), "--question") for q in questions]
+        where = ", ".join("DataFrame" if isinstance(p, pd.DataFrame) else str(p) for p in paths)
+        chosen = [resolve_column(all_questions, q, where, "--question") for q in questions]
         answers = answers[answers["question"].isin(chosen)]
     else:
         chosen = all_questions
@@ -294,5 +310,6 @@ def build_report(
         quotes=quote_frame, quotes_dropped=dropped, masked=mask,
         totals=wave_totals(answers, codebook, waves),
         codebook=codebook, waves=waves, questions=chosen, all_questions=all_questions,
-        by=by, min_n=min_n, quote_count=quotes, sources=[str(p) for p in paths],
+        by=by, min_n=min_n, quote_count=quotes,
+        sources=["DataFrame" if isinstance(p, pd.DataFrame) else str(p) for p in paths],
     )

@@ -26,8 +26,8 @@ from pgtext import config
 from pgtext.embed import Embedder, Progress, embed_texts
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.model.codebook import Codebook
-from pgtext.report.counts import load_answers
-from pgtext.report.quotes import pick_quotes
+from pgtext.reporting.counts import load_answers
+from pgtext.reporting.quotes import pick_quotes
 from pgtext.text.masking import (
     is_personal_word,
     load_word_list,
@@ -93,6 +93,7 @@ class Discovery:
     include_all: bool = False
     min_size: int = MIN_SIZE
     masked: bool = True
+    language: str = "nl"  # of the published output: the codebook's
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -275,7 +276,7 @@ def discover(
         "in_leftovers": int(sum(g.size for g in leftovers)), "ungrouped": int((numbers == 0).sum()),
         "examples_dropped": int(sum(g.examples_dropped for g in groups + leftovers)),
     }
-    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size, mask)
+    return Discovery(groups, leftovers, grouped, later, earlier, counts, include_all, min_size, mask, codebook.language)
 
 
 def _project(texts: list[str], space: FeatureSpace | None, embedder: Embedder, cache: EmbeddingCache | None):
