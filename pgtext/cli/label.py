@@ -60,8 +60,9 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
     source = Path(input_path)
     target = check_output_path(output, [source], force)
     model = load_model(config.model_dir(model_dir))
-    backend = config.backend(backend, model.embedder.get("backend"))
-    embedder_obj = get_embedder(embedder or model.embedder["name"], backend, cache_dir)
+    embedder_name = embedder or model.embedder["name"]
+    backend = config.backend(backend, model.embedder.get("backend"), embedder_name)
+    embedder_obj = get_embedder(embedder_name, backend, cache_dir)
     check_compatible(model, embedder_obj, load_codebook(codebook) if codebook else None)
     bar = ProgressBar("Labelling", quiet)
     try:
@@ -80,7 +81,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
     if s.blanks_per_question:
         click.echo("Blank per question: " + ", ".join(f"{q} {n}" for q, n in s.blanks_per_question.items()))
     click.echo(f"{s.needs_review} answers need review{share}.")
-    if backend_entry(embedder_obj):  # the default (torch) goes unsaid
+    if backend_entry(embedder_obj):  # the embedder's default backend goes unsaid
         click.echo(f"Embedded with the {backend_entry(embedder_obj)['backend']} backend ({embedder_obj.id}).")
     click.echo(f"Wrote {target}")
 

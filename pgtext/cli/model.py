@@ -86,7 +86,7 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
     bar = ProgressBar("Embedding", quiet)
     try:
         result = train_model(
-            list(labels), book, get_embedder(embedder, config.backend(backend), cache_dir), features=features, folds=folds,
+            list(labels), book, get_embedder(embedder, config.backend(backend, embedder=embedder), cache_dir), features=features, folds=folds,
             cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
             target_precision=target_precision,
         )
