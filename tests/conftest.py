@@ -150,6 +150,16 @@ def assert_one_line_error(result, message: str) -> None:
     assert "Traceback" not in result.output
 
 
+def pytest_collection_modifyitems(config, items):
+    """The wheel test (minutes, installs a venv) runs in the full suite and with -m wheel, not in a -m subset."""
+    markexpr = config.getoption("markexpr") or ""
+    if markexpr and "wheel" not in markexpr:
+        skip = pytest.mark.skip(reason="the wheel install test runs in the full suite (python -m pytest -q) or with -m wheel")
+        for item in items:
+            if "wheel" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_cache_dir(tmp_path_factory):
     """Session fixtures run before the per-test one below; keep them off ~/.cache too."""
