@@ -76,6 +76,7 @@ def test_embed_texts_empty():
     assert embed_texts(FakeEmbedder(), []).shape == (0, 64)
 
 
+@pytest.mark.torch
 def test_get_embedder_names(tmp_path):
     assert isinstance(get_embedder("fake"), FakeEmbedder)
     hub = get_embedder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")

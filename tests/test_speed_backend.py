@@ -53,6 +53,7 @@ def test_any_backend_of_the_same_weights_may_label():
         check_compatible(torch_trained, _Named("minilm", "minilm:bbbb@onnx-int8-sq1"))
 
 
+@pytest.mark.torch
 def test_onnx_embedder_id_differs_from_torch_so_the_cache_keeps_them_apart(tmp_path):
     torch_embedder = get_embedder("minilm", "torch")
     onnx_embedder = get_embedder("minilm", "onnx", tmp_path)
@@ -92,6 +93,7 @@ def test_backend_choice_and_errors(tmp_path, monkeypatch):
     assert config.backend("onnx", card="torch") == "onnx"
 
 
+@pytest.mark.torch
 def test_the_card_records_a_backend_only_when_it_is_not_the_embedders_default():
     assert backend_entry(get_embedder("minilm")) == {}
     assert backend_entry(get_embedder("minilm", "torch")) == {"backend": "torch"}
@@ -99,6 +101,7 @@ def test_the_card_records_a_backend_only_when_it_is_not_the_embedders_default():
     assert backend_entry(FakeEmbedder()) == {}
 
 
+@pytest.mark.torch
 def test_without_torch_the_torch_backend_and_exports_say_how_to_get_it(tmp_path, monkeypatch):
     for module in ("torch", "sentence_transformers"):
         monkeypatch.setitem(sys.modules, module, None)  # import fails as in a lean install
@@ -134,6 +137,7 @@ def test_layout_refuses_models_the_export_cannot_reproduce(tmp_path):
         read_layout(tmp_path, "mijn-model")
 
 
+@pytest.mark.torch
 def test_layout_of_the_shipped_model():
     layout = read_layout(Path(get_embedder("minilm", "torch").location), "minilm")
     assert (layout.pooling, layout.max_length, layout.lowercase, layout.dimension) == ("mean", 256, False, 384)
@@ -166,6 +170,7 @@ def onnx_cache(tmp_path_factory) -> Path:
 
 
 @pytest.mark.real_model
+@pytest.mark.torch
 def test_onnx_scores_match_torch_on_the_sample_exports(onnx_cache):
     from pgtext.files.tables import read_table
     from pgtext.label.prediction import label_frame
@@ -204,6 +209,7 @@ sys.meta_path.insert(0, _NoTorch())
 
 
 @pytest.mark.real_model
+@pytest.mark.torch
 def test_the_shipped_model_labels_without_torch_within_002_of_torch(tmp_path):
     from pgtext.files.tables import read_table
     from pgtext.label.prediction import label_frame
@@ -233,6 +239,7 @@ def test_the_shipped_model_labels_without_torch_within_002_of_torch(tmp_path):
 
 
 @pytest.mark.real_model
+@pytest.mark.torch
 def test_onnx_export_of_other_weights_is_made_once_and_reused(onnx_cache, tmp_path):
     source = Path(get_embedder("minilm", "torch").location)
     other = tmp_path / "minilm-kopie"
@@ -257,6 +264,7 @@ def test_onnx_export_of_other_weights_is_made_once_and_reused(onnx_cache, tmp_pa
 
 
 @pytest.mark.real_model
+@pytest.mark.torch
 def test_label_says_which_backend_only_when_it_is_not_the_default(tmp_path, onnx_cache):
     out = tmp_path / "out.csv"
     result = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--backend", "torch",
