@@ -227,7 +227,7 @@ def test_the_shipped_model_labels_without_torch_within_002_of_torch(tmp_path):
                            "-o", str(out)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Read 180 rows; labelled 72 answers")
-    assert "backend" not in proc.stdout  # the default says nothing about it
+    assert "Embedded with" not in proc.stdout  # the default says nothing about its backend
     lean = read_table(out).frame
     torch_run = label_frame(read_table(SAMPLES[1]).frame, load_model(config.DEFAULT_MODEL_DIR),
                             get_embedder("minilm", "torch"), ["suggesties"]).frame
@@ -274,4 +274,4 @@ def test_label_says_which_backend_only_when_it_is_not_the_default(tmp_path, onnx
     assert os.path.getsize(out) > 0
     default = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--force", "--cache-dir", onnx_cache)
     assert default.exit_code == 0, default.output
-    assert "backend" not in default.stdout
+    assert "Embedded with" not in default.stdout

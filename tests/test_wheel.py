@@ -73,7 +73,7 @@ def test_the_wheel_labels_the_sample_from_another_folder(lean_venv, tmp_path):
     proc = _run([lean_venv / "bin" / "pgtext", "label", "export.csv", "--text-col", "suggesties", "-o", "out.csv"],
                 elsewhere, _lean_env(tmp_path))
     assert proc.stdout.splitlines()[0] == "Read 180 rows; labelled 72 answers; 108 blank answers skipped."
-    assert "backend" not in proc.stdout  # the shipped onnx file is the default: nothing to say
+    assert "Embedded with" not in proc.stdout  # the shipped onnx file is the default: nothing to say
     source, out = read_table(SAMPLE).frame, read_table(elsewhere / "out.csv").frame
     added = ["predicted_themes", *(f"score_{t}" for t in THEMES), "confidence", "needs_review"]
     assert out.columns.tolist() == source.columns.tolist() + added
