@@ -65,22 +65,27 @@ def main() -> int:
                         help="pip arguments that install a CPU torch first [default: torch==2.13.0, the CPU wheel "
                              "on this project's machine; elsewhere add --index-url https://download.pytorch.org/whl/cpu]")
     parser.add_argument("--work", type=Path, help="scratch folder [default: a temporary one, removed afterwards]")
+    parser.add_argument("--reuse", action="store_true", help="time the venvs an earlier run left in --work again")
     args = parser.parse_args()
+    if args.reuse and not args.work:
+        parser.error("--reuse needs --work")
     work = args.work or Path(tempfile.mkdtemp(prefix="pgtext-install-"))
     work.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("PGTEXT_")}
+    lean, full = work / "lean", work / "torch"
+    installs: dict[str, float] = {}
     try:
-        shutil.copytree(ROOT, work / "source", ignore=SKIP, dirs_exist_ok=True)
-        sh([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist", work / "source"], env)
-        (wheel,) = (work / "dist").glob("pgtext-*.whl")
-        lean, full = work / "lean", work / "torch"
-        installs = {}
-        for venv, steps in ((lean, [[str(wheel)]]), (full, [shlex.split(args.torch), [f"{wheel}[torch]"]])):
-            sh([sys.executable, "-m", "venv", venv], env)
-            start = time.perf_counter()
-            for step in steps:
-                sh([venv / "bin" / "python", "-m", "pip", "install", "-q", *step], env)
-            installs[venv.name] = time.perf_counter() - start
+        if not args.reuse:
+            shutil.copytree(ROOT, work / "source", ignore=SKIP, dirs_exist_ok=True)
+            sh([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work / "dist", work / "source"], env)
+            (wheel,) = (work / "dist").glob("pgtext-*.whl")
+            for venv, steps in ((lean, [[str(wheel)]]), (full, [shlex.split(args.torch), [f"{wheel}[torch]"]])):
+                sh([sys.executable, "-m", "venv", venv], env)
+                start = time.perf_counter()
+                for step in steps:
+                    sh([venv / "bin" / "python", "-m", "pip", "install", "-q", *step], env)
+                installs[venv.name] = time.perf_counter() - start
+        load_before = os.getloadavg()[0]
         size_of = {venv.name: size(venv) for venv in (lean, full)}
         csv = work / "drie.csv"
         csv.write_text("respondent_id,antwoord\n" + "".join(f'R{i},"{a}"\n' for i, a in enumerate(ANSWERS, 1)),
@@ -102,19 +107,22 @@ def main() -> int:
         "",
         f"Measured {time.strftime('%Y-%m-%d')} with `python benchmarks/install.py` on {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; torch in the torch venv: "
-        f"{torch_version} (`{args.torch}`). Load average after: {load:.1f} (a shared machine shows up here).",
+        f"{torch_version} (`{args.torch}`). Load average before/after timing: {load_before:.1f}/{load:.1f} "
+        "(a shared machine shows up here: on an idle one every figure is smaller).",
         "",
         f"`pgtext label` on a 3-answer CSV, wall clock, {RUNS} runs, each with an empty embedding cache "
         "(so each loads the embedding model):",
         "",
-        "| venv | size on disk | label start-up, median (s) | runs (s) |",
-        "|---|---:|---:|---|",
+        "| venv | size on disk | label start-up, fastest (s) | median (s) | runs (s) |",
+        "|---|---:|---:|---:|---|",
     ]
     for what, venv, times in timings:
-        lines.append(f"| {what} | {size_of[venv.name] / 2**20:,.0f} MB | {statistics.median(times):.2f} | "
+        lines.append(f"| {what} | {size_of[venv.name] / 2**20:,.0f} MB | {min(times):.2f} | {statistics.median(times):.2f} | "
                      + " / ".join(f"{t:.2f}" for t in times) + " |")
-    lines += ["", f"`import torch` in the lean venv: {'works' if has_torch else 'fails (not installed)'}. "
-              f"Install times (pip cache warm): lean {installs['lean']:.0f} s, torch {installs['torch']:.0f} s.", ""]
+    lines += ["", f"`import torch` in the lean venv: {'works' if has_torch else 'fails (not installed)'}."]
+    if installs:
+        lines[-1] += f" Install times (pip cache warm): lean {installs['lean']:.0f} s, torch {installs['torch']:.0f} s."
+    lines.append("")
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0

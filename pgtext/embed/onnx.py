@@ -102,9 +102,10 @@ class OnnxEmbedder:
         try:
             self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
+            fix = ("update onnxruntime (pip install -U onnxruntime)" if self._shipped
+                   else "delete the file to export it again")
             raise EmbedderError(
-                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); "
-                "delete the file to export it again."
+                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); {fix}."
             ) from None
         self._inputs = [i.name for i in self._session.get_inputs()]
 
