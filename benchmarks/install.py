@@ -51,7 +51,9 @@ def size(folder: Path) -> int:
 def timed_labels(venv: Path, csv: Path, work: Path, env: dict[str, str], extra: list[str]) -> list[float]:
     times = []
     for run in range(RUNS):
-        run_env = {**env, "PGTEXT_CACHE_DIR": str(work / f"cache-{venv.name}-{'-'.join(extra) or 'default'}-{run}")}
+        cache = work / "cache"
+        shutil.rmtree(cache, ignore_errors=True)  # every run cold: nothing embedded yet
+        run_env = {**env, "PGTEXT_CACHE_DIR": str(cache)}
         start = time.perf_counter()
         sh([venv / "bin" / "pgtext", "label", csv, "--text-col", "antwoord", "-o", work / "out.csv", "--force",
             "-q", *extra], run_env, cwd=work)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from pgtext import config
 from pgtext.embed import FakeEmbedder, backend_entry, get_embedder, length_batches, weights_id
 from pgtext.embed.base import ATTENTION_BUDGET
 from pgtext.embed.onnx import _pack, read_layout
-from pgtext.embed.shipped import shipped_model
+from pgtext.embed.shipped import file_sha256, shipped_model
 from pgtext.errors import EmbedderError, ModelError
 from pgtext.label.prediction import check_compatible
 from pgtext.model.store import ThemeModel, load_model
@@ -261,6 +262,10 @@ def test_onnx_export_of_other_weights_is_made_once_and_reused(onnx_cache, tmp_pa
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     shipped = get_embedder("minilm").embed(["Meer overleg met de gemeenten.", "x " * 200])
     assert np.abs(vectors - shipped).max() < 1e-3  # the same recipe on the same weights gives the shipped vectors
+    manifest = shipped_model()
+    exported_with = json.loads((manifest.folder / "manifest.json").read_text(encoding="utf-8"))["exported_with"]
+    if all(version(name) == v for name, v in exported_with.items()):  # the export is reproducible to the byte
+        assert file_sha256(first.model_file) == manifest.sha256["model.onnx"]
 
 
 @pytest.mark.real_model
