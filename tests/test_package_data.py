@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -43,6 +42,7 @@ def test_default_paths_are_package_data_not_the_checkout():
 
 def test_every_shipped_file_is_in_package_data():
     """pyproject's package-data lists each file under pgtext/data, so a wheel carries all of them."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     listed: set[Path] = set()
     for package, patterns in settings["package-data"].items():
