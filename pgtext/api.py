@@ -130,7 +130,7 @@ def load_model(
     from pgtext.model.store import load_model as load_folder
 
     theme_model = load_folder(config.model_dir(path))
-    chosen = config.backend(backend, theme_model.embedder.get("backend"))
+    chosen = config.backend(backend, theme_model.embedder.get("backend"), embedder or theme_model.embedder["name"])
     embedder_obj = get_embedder(embedder or theme_model.embedder["name"], chosen, cache_dir)
     check_compatible(theme_model, embedder_obj)
     return Model(theme_model, embedder_obj, config.cache_dir(cache_dir) if cache else None)

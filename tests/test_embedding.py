@@ -8,6 +8,7 @@ import pytest
 from pgtext.embed import FakeEmbedder, embed_texts, get_embedder
 from pgtext.embed.base import _windows
 from pgtext.embed.cache import EmbeddingCache
+from pgtext.embed.onnx_export import RECIPE
 from pgtext.errors import EmbedderError
 
 
@@ -75,13 +76,17 @@ def test_embed_texts_empty():
     assert embed_texts(FakeEmbedder(), []).shape == (0, 64)
 
 
+@pytest.mark.torch
 def test_get_embedder_names(tmp_path):
     assert isinstance(get_embedder("fake"), FakeEmbedder)
     hub = get_embedder("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
     assert hub.id == "hub:sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"  # nothing loaded yet
-    minilm = get_embedder("minilm")
-    assert minilm.name == "minilm" and minilm.id.startswith("minilm:") and len(minilm.id) == len("minilm:") + 16
+    minilm = get_embedder("minilm")  # the shipped int8 ONNX file: the default needs no torch
+    weights, recipe = minilm.id.split("@")
+    assert minilm.name == "minilm" and weights.startswith("minilm:") and len(weights) == len("minilm:") + 16
+    assert (minilm.backend, recipe) == ("onnx", RECIPE)
     assert get_embedder(None).id == minilm.id
+    assert get_embedder("minilm", "torch").id == weights  # the same weights, run by torch
 
 
 def test_get_embedder_folder_without_model(tmp_path):

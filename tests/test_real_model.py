@@ -85,6 +85,7 @@ def test_default_minilm_train_and_label(tmp_path, labels_path, codebook_path, ex
     assert "vervoer" in themes["R08"].split(";")  # de regiotaxi
 
 
+@pytest.mark.torch
 def test_local_model_folder_train_label_and_mismatch(tmp_path, tiny_models, labels_path, codebook_path, exports):
     tiny_a, tiny_b = tiny_models
     model = tmp_path / "model"

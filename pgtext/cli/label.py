@@ -83,7 +83,7 @@ def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, em
     if s.blanks_per_question:
         click.echo("Blank per question: " + ", ".join(f"{q} {n}" for q, n in s.blanks_per_question.items()))
     click.echo(f"{s.needs_review} answers need review{share}.")
-    if backend_entry(embedder_obj):  # the default (torch) goes unsaid
+    if backend_entry(embedder_obj):  # the embedder's default backend goes unsaid
         click.echo(f"Embedded with the {backend_entry(embedder_obj)['backend']} backend ({embedder_obj.id}).")
     click.echo(f"Wrote {target}")
 

@@ -85,7 +85,7 @@ def embed_in_windows(texts: list[str], encode: Callable[[list[str]], np.ndarray]
     return _normalise(out)
 
 
-#: An embedder id is "<weights>" with the torch backend and "<weights>@<recipe>" with another one.
+#: An embedder id is "<weights>" with the torch backend and "<weights>@<recipe>" with onnx.
 #: Backends give slightly different vectors, so they are cached apart; a model trained on one
 #: backend labels with any backend of the same weights (the benchmark checks they agree).
 BACKEND_MARK = "@"
@@ -97,9 +97,14 @@ def weights_id(embedder_id: str) -> str:
 
 
 def backend_entry(embedder: Embedder) -> dict[str, str]:
-    """The model card's record of the backend: {"backend": ...}, left out for the default (torch)."""
-    backend = getattr(embedder, "backend", config.DEFAULT_BACKEND)
-    return {} if backend == config.DEFAULT_BACKEND else {"backend": backend}
+    """The model card's record of the backend: {"backend": ...}, left out for the embedder's default.
+
+    Cards without one (all cards before onnx became the shipped embedder's default) label with the
+    default, whatever they were trained with: any backend of the same weights may label.
+    """
+    default = config.default_backend(embedder.name)
+    backend = getattr(embedder, "backend", default)
+    return {} if backend == default else {"backend": backend}
 
 
 def _windows(text: str, size: int) -> list[str]:

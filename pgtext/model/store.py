@@ -143,13 +143,13 @@ def library_versions() -> dict[str, str]:
         "numpy": np.__version__,
         "pandas": pd.__version__,
     }
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-        versions["sentence-transformers"] = version("sentence-transformers")
-        versions["torch"] = version("torch")
-    except Exception:  # metadata is informative only
-        pass
+    for package in ("onnxruntime", "sentence-transformers", "torch"):  # torch ones only with pgtext[torch]
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:  # metadata is informative only
+            pass
     return versions
 
 
