@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from pgtext.errors import OutputError
-from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook
+from pgtext.files.safe_cells import for_csv, for_xlsx
 from pgtext.files.tables import atomic_write
+from pgtext.files.workbook import SheetStyle, write_workbook
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
@@ -42,17 +43,12 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     atomic_write(path, lambda tmp: ready.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
 
 
-def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """One XLSX sheet per table; sheet names cut to Excel's 31 characters; formula-like cells kept text."""
-    ready = {name: for_xlsx(frame, str(path)) for name, frame in sheets.items()}
-
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, frame in ready.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
-            protect_workbook(writer.book)
-
-    atomic_write(path, write)
+def write_sheets(path: Path, sheets: dict[str, pd.DataFrame], styles: dict[str, SheetStyle] | None = None) -> None:
+    """One working XLSX sheet per table (``pgtext.files.workbook``), styled by ``styles[name]``;
+    sheet names cut to Excel's 31 characters; formula-like cells kept text."""
+    ready = {name[:31]: for_xlsx(frame, str(path)) for name, frame in sheets.items()}
+    looks = {name[:31]: style for name, style in (styles or {}).items()}
+    atomic_write(path, lambda tmp: write_workbook(tmp, ready, looks))
 
 
 def _cell(value: object) -> str:

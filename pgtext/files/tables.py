@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pandas as pd
 from pgtext.errors import InputError, OutputError
 from pgtext.files import quirks as export_quirks
 from pgtext.files import safe_cells
+from pgtext.files.workbook import COMPANION_SHEETS, SheetStyle, write_workbook
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -220,7 +221,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     except Exception as exc:  # openpyxl raises zipfile/KeyError/etc. for damaged files
         raise InputError(f"{path}: cannot read as .xlsx ({type(exc).__name__}: {exc}); is it a real Excel file?") from None
     notes = []
-    if sheet is None and len(names) > 1:
+    if sheet is None and len(names) > 1 and not set(names[1:]) <= COMPANION_SHEETS:
         listed = ", ".join(repr(n) for n in names)
         notes.append(f"read sheet {chosen!r}, the first of {len(names)} ({listed}); choose another with --sheet.")
     if raw.empty:
@@ -270,25 +271,33 @@ def check_output_path(output: str | Path, inputs: list[Path], force: bool) -> Pa
     return output
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, delimiter: str = ",", sheet_name: str = "pgtext") -> None:
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    delimiter: str = ",",
+    sheet_name: str = "pgtext",
+    style: SheetStyle | None = None,
+    extra_sheets: Mapping[str, tuple[pd.DataFrame, SheetStyle]] | None = None,
+) -> None:
     """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically.
 
+    CSV stays plain data: ``delimiter`` between fields, a decimal point in numbers, "true"/"false".
+    XLSX gets a working sheet (``pgtext.files.workbook``: frozen header, filter, fitted widths,
+    ``style``'s formats) and ``extra_sheets`` after it (e.g. the codebook).
     Formula-like text cells are neutralised (``pgtext.files.safe_cells``); ``read_table`` gives them back as they were.
     """
     path = Path(path)
     kind = output_kind(path)
 
-    ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))
-
-    def write(tmp: Path) -> None:
-        if kind == "csv":
-            ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                ready.to_excel(writer, index=False, sheet_name=sheet_name[:31])
-                safe_cells.protect_workbook(writer.book)
-
-    atomic_write(path, write)
+    if kind == "csv":
+        ready = safe_cells.for_csv(frame)
+        atomic_write(path, lambda tmp: ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n"))
+        return
+    sheets = {sheet_name[:31]: safe_cells.for_xlsx(frame, str(path))}
+    styles = {sheet_name[:31]: style or SheetStyle()}
+    for name, (extra, extra_style) in (extra_sheets or {}).items():
+        sheets[name[:31]], styles[name[:31]] = safe_cells.for_xlsx(extra, str(path)), extra_style
+    atomic_write(path, lambda tmp: write_workbook(tmp, sheets, styles))
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError, ModelError
+from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
 from pgtext.model.store import ThemeModel
@@ -44,6 +45,30 @@ class LabelSummary:
 class LabelResult:
     frame: pd.DataFrame
     summary: LabelSummary
+    answer_column: str = TEXT  # the column holding the labelled answers
+
+
+def workbook_layout(codebook: Codebook, answer_column: str) -> dict:
+    """How a labelled .xlsx looks (``write_table`` keywords): scores with 2 decimals, needs_review as
+    TRUE/FALSE, the answers wrapped, theme names in header comments and a codebook sheet."""
+    comments = {
+        PREDICTED: "The themes that apply: slugs joined by ';' in codebook order (empty: none). "
+        "Names and descriptions are on the 'codebook' sheet.",
+        CONFIDENCE: "The model's probability (0-1) that the whole set of themes is right.",
+        NEEDS_REVIEW: "TRUE when the confidence is below the model's review cut-off or a theme score is "
+        "borderline: read these answers. Filter on it.",
+    }
+    for theme in codebook.themes:
+        comments[SCORE_PREFIX + theme.slug] = f"{theme.name}\n\nThe model's probability (0-1) that this theme applies."
+    style = SheetStyle(
+        decimals=(*(SCORE_PREFIX + s for s in codebook.slugs), CONFIDENCE), wrap=(answer_column,),
+        booleans=(NEEDS_REVIEW,), comments=comments,
+    )
+    themes = pd.DataFrame(
+        [(t.slug, t.name, t.description, SCORE_PREFIX + t.slug) for t in codebook.themes],
+        columns=["slug", "name", "description", "score column"],
+    )
+    return {"style": style, "extra_sheets": {CODEBOOK_SHEET: (themes, SheetStyle(wrap=("description",)))}}
 
 
 def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook | None = None) -> None:
@@ -158,7 +183,7 @@ def label_frame(
         blanks_per_question=blanks,
         replaced_columns=replaced,
     )
-    return LabelResult(frame=out, summary=summary)
+    return LabelResult(frame=out, summary=summary, answer_column=TEXT if len(text_cols) > 1 else text_cols[0])
 
 
 def _wide(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:

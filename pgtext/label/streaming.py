@@ -36,6 +36,7 @@ from pgtext.label.prediction import (
     label_frame,
     resolve_column,
     resolve_text_columns,
+    workbook_layout,
 )
 from pgtext.model.store import ThemeModel
 
@@ -84,7 +85,8 @@ def label_file(
         except InputError as exc:  # e.g. no such column: how the file was read (which sheet) may be why
             notes = " ".join(note[0].upper() + note[1:] for note in table.notes)
             raise InputError(f"{exc} {notes}".strip()) from None
-        write_table(result.frame, target, delimiter=table.delimiter or ",")
+        layout = workbook_layout(model.codebook, result.answer_column) if output_kind(target) == "xlsx" else {}
+        write_table(result.frame, target, delimiter=table.delimiter or ",", **layout)
         result.summary.notes = list(table.notes)
         return result.summary
     return _label_chunks(source, target, found, model, embedder, text_cols, id_col, cache, progress, chunk_rows)
