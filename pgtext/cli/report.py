@@ -64,6 +64,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
         DEFAULT_TITLE,
         report_markdown,
         report_sheets,
+        report_styles,
         report_table,
         report_text,
         scope_text,
@@ -86,7 +87,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
         elif kind == "csv":
             write_csv(target, report_table(result))
         else:
-            write_sheets(target, report_sheets(result))
+            write_sheets(target, report_sheets(result), report_styles(result))
         click.echo(f"Wrote {target}")
     if chart_target:
         overall = result.table[result.table["group"] == "all"]

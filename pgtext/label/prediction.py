@@ -25,6 +25,20 @@ ROW = "row"
 _AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
 
+#: Column names taken as the respondent id when no --id-col is given (compared ignoring case).
+ID_COLUMNS = ("id", "respondent_id", "respondentid", "respondent", "respondentnummer")
+
+
+def find_id_column(columns: list[str]) -> str | None:
+    """The respondent id column of a labelled file: the column 'label --id-col' put before ``row``, else a usual name."""
+    if len(columns) > 1 and columns[1] == ROW and columns[0] != ROW:
+        return columns[0]
+    for column in columns:
+        if column.casefold() in ID_COLUMNS:
+            return column
+    return None
+
+
 def output_columns(themes: list[str]) -> list[str]:
     """The columns pgtext adds, in order (a stable contract for other tools)."""
     return [PREDICTED, *(SCORE_PREFIX + t for t in themes), CONFIDENCE, NEEDS_REVIEW]
