@@ -5,7 +5,7 @@ ls-files``), with this checkout's pgtext first on PATH and on PYTHONPATH. Afterw
 of the copy may show only ``out/``: following the README must never rewrite the labels, the shipped
 model, the docs' images, the benchmark results or the samples.
 
-Skipped: a block whose first line is ``# not in tests`` (MARKER), and any block that installs or runs
+Skipped: a block whose first line starts with ``# not in tests`` (MARKER; a reason may follow), and any block that installs or runs
 the tests (NEVER), marked or not. Before a block runs ``pgtext accept SHEET``, the sheet's unsigned rows
 get ``reviewer`` = ``test``: the stand-in for the person who reviews it (accept refuses an unsigned,
 untouched sheet, as it should).
@@ -40,7 +40,7 @@ def readme_blocks(text: str) -> list[str]:
 
 def runnable(block: str) -> bool:
     first = block.lstrip().splitlines()[0] if block.strip() else ""
-    return first.strip() != MARKER and not any(word in block for word in NEVER)
+    return not first.strip().startswith(MARKER) and not any(word in block for word in NEVER)
 
 
 def test_readme_blocks_are_found_and_marked():
