@@ -24,8 +24,6 @@ import pytest
 
 from pgtext.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.real_model
-
 README = PROJECT_ROOT / "README.md"
 MARKER = "# not in tests"
 NEVER = ("pip install", "pytest")  # installs and test runs never run here, marked or not
@@ -100,6 +98,7 @@ def _sign(sheet: Path) -> None:
         write_table(frame, sheet, delimiter=table.delimiter or ",")
 
 
+@pytest.mark.real_model  # the README labels with the shipped model; about 4 CPU-minutes on 2 cores
 def test_readme_examples_run_and_change_nothing_tracked(tmp_path):
     text = README.read_text(encoding="utf-8")
     repo = tmp_path / "repo"
