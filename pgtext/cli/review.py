@@ -85,7 +85,7 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
 @click.argument("sheet_path", metavar="SHEET", type=click.Path(dir_okay=False))
 @click.option("--labels", "labels_path", required=True, type=click.Path(dir_okay=False), help="Labels file to merge into (created when it does not exist).")
 @click.option("--source", default="review", show_default=True, help="Source written on new answers, e.g. wave-2026-review.")
-@click.option("--reviewer", default="", help="Initials for rows whose reviewer cell is empty.")
+@click.option("--reviewer", default="", help="Initials written to the labels for rows whose reviewer cell is empty (does not mark a row as checked).")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the labels file, else labels/codebook.csv].")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--accept-unchanged", is_flag=True, help="Also take rows still exactly as pre-filled and unsigned (the model's guesses) as human labels.")
@@ -105,9 +105,10 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_
 
     \b
     Examples:
-      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --source wave-2026-review
-      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --dry-run
-      pgtext accept out/check.xlsx --labels labels/twente.csv --reviewer AB
+      cp labels/twente.csv out/my-labels.csv
+      pgtext accept out/review-2026.xlsx --labels out/my-labels.csv --dry-run
+      pgtext accept out/review-2026.xlsx --labels out/my-labels.csv --source wave-2026-review
+      pgtext accept out/check.xlsx --labels out/my-labels.csv --reviewer AB
     """
     from pgtext.model.codebook import load_codebook
     from pgtext.review.merge import check_reviewed, plan_merge, retrain_folder, write_merge
