@@ -1,7 +1,8 @@
 """Quality benchmark: cross-validated comparison of feature sets and heads on the shipped labels.
 
-Run by hand (not in CI):  python benchmarks/quality.py [--seeds 3] [--labels labels/twente.csv]
-Writes benchmarks/results/quality.md (quoted in the README) and prints the same table.
+Run by hand (not in CI):  python benchmarks/quality.py [--seeds 3] [--labels labels/twente.csv] [--output FILE]
+Prints the table and writes it to out/benchmarks/quality.md; maintainers regenerate the tracked
+benchmarks/results/quality.md (quoted in the README) with --output benchmarks/results/quality.md.
 
 Every configuration sees the same folds (StratifiedKFold on each answer's rarest theme, one split
 per seed). Thresholds and the review cut-off of each fold are tuned on the other folds only
@@ -117,7 +118,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", default=str(ROOT / "labels" / "twente.csv"))
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "quality.md"))
+    parser.add_argument("--output", default=str(ROOT / "out" / "benchmarks" / "quality.md"),
+                        help="where the table goes [default: out/benchmarks/quality.md]; the tracked one is benchmarks/results/quality.md")
     args = parser.parse_args()
 
     codebook = load_codebook(ROOT / "labels" / "codebook.csv")

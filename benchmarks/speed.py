@@ -1,6 +1,7 @@
 """Speed and memory of `pgtext label` against a bare SentenceTransformer.encode (issue 8). Run by hand, not in CI.
 
-    python benchmarks/speed.py                      # 10,000 answers, about 10 minutes on 2 cores
+    python benchmarks/speed.py                      # 10,000 answers, about 10 minutes on 2 cores; writes out/benchmarks/speed.md
+    python benchmarks/speed.py --out benchmarks/results/speed.md   # maintainers: regenerate the tracked results
     python benchmarks/speed.py --scale 200000       # and peak memory on 200,000 answers (+15 minutes)
     python benchmarks/speed.py --n 500 --rounds 1 --out /tmp/speed.md   # a quick look
 
@@ -80,7 +81,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="answers to label (all different)")
     parser.add_argument("--rounds", type=int, default=2, help="cold runs (a, b, e) interleaved this often; best kept")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "speed.md")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "benchmarks" / "speed.md",
+                        help="where the report goes [default: out/benchmarks/speed.md]; the tracked one is benchmarks/results/speed.md")
     parser.add_argument("--scale", type=int, default=0, help="also label this many answers with onnx, for peak memory")
     parser.add_argument("--scale-only", action="store_true", help="only the --scale run (its result is printed)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder")

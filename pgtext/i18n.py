@@ -99,8 +99,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "Rijen met lege themacellen en een nummer in same_as zijn bijna-kopieën: ze krijgen de beslissing van dat item.\n"
             "Vul hun eigen 0/1-cellen in om ze apart te beslissen.\n"
             "Zet opmerkingen in 'note' en uw initialen in 'reviewer'. Hernoem geen kolommen en voeg er geen toe.\n"
-            "Elke rij die in het blad blijft, telt als nagekeken: verwijder de rijen die u niet hebt bekeken.\n"
-            "Voeg het daarna samen met de labels: pgtext accept DIT-BESTAND --labels labels/BESTAND.csv\n"
+            "Zet uw initialen bij elke rij die u hebt nagekeken, ook als u het met het model eens bent: accept weigert\n"
+            "rijen die precies zo zijn gelaten als aangeboden en niet getekend, omdat ze de gok van het model als menselijk label zouden opslaan.\n"
+            "Verwijder de rijen die u niet hebt bekeken.\n"
+            "Voeg het daarna samen met een kopie van de labels: pgtext accept DIT-BESTAND --labels out/mijn-labels.csv\n"
             "De omschrijvingen van de thema's staan op het blad 'codebook'."
         ),
         # discovery
@@ -237,8 +239,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "Rows with empty theme cells and a number in same_as are near-copies: they take the decision of that item.\n"
             "Fill in their own 0/1 cells to decide them separately.\n"
             "Write remarks in 'note' and your initials in 'reviewer'. Do not rename or add columns.\n"
-            "Every row left in the sheet counts as reviewed: delete the rows you did not look at.\n"
-            "Then merge it into the labels: pgtext accept THIS-FILE --labels labels/FILE.csv\n"
+            "Sign every row you checked (initials in 'reviewer'), also when you agree with the model: accept refuses\n"
+            "rows left exactly as offered and unsigned, since they would store the model's guesses as human labels.\n"
+            "Delete the rows you did not look at.\n"
+            "Then merge it into a copy of the labels: pgtext accept THIS-FILE --labels out/my-labels.csv\n"
             "The theme definitions are on the 'codebook' sheet."
         ),
         "discover.title": "Candidate new themes",

@@ -1,6 +1,7 @@
 """Build realistic sample exports of the regioscan Positieve Gezondheid Twente.
 
-Writes, next to this script:
+Writes, into --out (default out/samples/ at the repository root, so a trial run changes nothing tracked;
+maintainers regenerate the shipped files with --out samples):
   regioscan-2025.csv        150 respondents, ';', UTF-8 with BOM, CRLF (Dutch Excel "CSV UTF-8")
   regioscan-2026.csv        180 respondents, ';', cp1252, CRLF (Dutch Excel "CSV (puntkomma)")
   regioscan-2026-klein.xlsx first 25 respondents of 2026, sheet "Resultaten"
@@ -8,11 +9,12 @@ Writes, next to this script:
 All open answers are hand-written below and each is used exactly once in its wave.
 Deterministic: one random.Random(2025) drives everything.
 
-Run: python samples/build_samples.py
+Run: python samples/build_samples.py [--out DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
 from datetime import date, datetime, timedelta
@@ -867,11 +869,17 @@ def write_xlsx(path: Path, people: list[dict]) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE.parent / "out" / "samples",
+                        help="folder to write into [default: out/samples]; 'samples' regenerates the shipped files")
+    out = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2025)
     waves = {year: build_wave(rng, year) for year in WAVES}
     for year, people in waves.items():
-        write_csv(HERE / WAVES[year]["csv"], people, WAVES[year]["encoding"])
-    write_xlsx(HERE / "regioscan-2026-klein.xlsx", waves[2026][:25])
+        write_csv(out / WAVES[year]["csv"], people, WAVES[year]["encoding"])
+    write_xlsx(out / "regioscan-2026-klein.xlsx", waves[2026][:25])
+    print(f"Wrote {', '.join(WAVES[y]['csv'] for y in WAVES)} and regioscan-2026-klein.xlsx to {out}")
 
 
 if __name__ == "__main__":

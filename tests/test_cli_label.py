@@ -104,16 +104,18 @@ def test_xlsx_output(tmp_path, exports, model_dir, wide):
     out = tmp_path / "gelabeld.xlsx"
     label(exports["cp1252"], "--model", model_dir, "--text-col", "vraag1", "-o", out)
     book = load_workbook(out)
-    assert book.sheetnames == ["pgtext"]
+    assert book.sheetnames == ["pgtext", "codebook"]
     rows = list(book["pgtext"].iter_rows(values_only=True))
     assert list(rows[0]) == EXPORT_COLUMNS + ADDED
     assert len(rows) == 13
     r01, r02 = rows[1], rows[2]
     assert isinstance(r01[5], float)  # scores are numbers Excel can sort on
-    assert r02[4:10] == (None, None, None, None, None, "false")
+    assert r02[4:10] == (None, None, None, None, None, False)  # a real boolean
     assert r02[3] == "De bus rijdt maar één keer per uur."
-    pd.testing.assert_frame_equal(read_table(out).frame[EXPORT_COLUMNS + ["predicted_themes", "needs_review"]],
-                                  wide[0][EXPORT_COLUMNS + ["predicted_themes", "needs_review"]], check_dtype=False)
+    back = read_table(out).frame
+    assert back["needs_review"].str.casefold().tolist() == wide[0]["needs_review"].tolist()  # Excel's TRUE/FALSE
+    pd.testing.assert_frame_equal(back[EXPORT_COLUMNS + ["predicted_themes"]],
+                                  wide[0][EXPORT_COLUMNS + ["predicted_themes"]], check_dtype=False)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,32 @@ def test_themes_from_codebook_file(codebook_path):
     assert [line for line in lines if not line.startswith(" ")] == [f"{r['slug']}  {r['name']}" for r in CODEBOOK_ROWS]
 
 
-def test_themes_from_model(model_dir, codebook_path):
-    assert invoke("themes", "--model", model_dir).output == invoke("themes", "--codebook", codebook_path).output
+def test_themes_from_model_shows_the_codebook_and_the_cards_quality(model_dir, codebook_path):
+    out = invoke("themes", "--model", model_dir).output
+    codebook = invoke("themes", "--codebook", codebook_path).output
+    assert out.startswith(codebook + "\n")
+    card = json.loads((model_dir / "model_card.json").read_text(encoding="utf-8"))
+    cv = card["cv"]
+    lines = out[len(codebook) + 1 :].splitlines()
+    assert lines[0].startswith(f"Model {model_dir}: trained {card['created_at'][:10]}") and "on 60 answers (labels.csv)" in lines[0]
+    assert lines[1] == f"Cross-validated ({cv['folds']} folds; thresholds and review cut-off tuned on the other folds):"
+    for slug, m in cv["per_theme"].items():  # every theme's P/R/F1/support, as the README promises
+        assert any(line.split() == [slug, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"])] for line in lines)
+    assert any(line.split() == ["macro", "F1", f"{cv['macro_f1']:.2f}"] for line in lines)
+    assert f"flagged when: confidence below {card['review']['min_confidence']:.2f}" in out
+
+
+def test_themes_refuses_a_card_without_figures(model_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir, folder)
+    card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
+    del card["cv"]
+    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    result = invoke("themes", "--model", folder)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == f"Error: {folder}: the model card lacks readable training figures; retrain the model with this pgtext.\n"
 
 
 def test_themes_default_is_the_twente_codebook():

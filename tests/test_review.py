@@ -130,10 +130,14 @@ def test_review_edit_accept_retrain_gives_the_corrections(work, labelled, labels
     book.save(sheet)
 
     original = labels_copy.read_bytes()
-    out = ok("accept", sheet, "--labels", labels_copy, "--source", "wave-2026-review", "--reviewer", "CD").output
+    # 68 rows still hold the model's guesses unsigned: --reviewer does not make them reviewed
+    refused(run("accept", sheet, "--labels", labels_copy, "--reviewer", "CD"), "review-2026.xlsx: 68 rows are exactly as the sheet pre-filled them")
+    assert labels_copy.read_bytes() == original and not list(tmp_path.glob("*.bak"))
+    out = ok("accept", sheet, "--labels", labels_copy, "--source", "wave-2026-review", "--reviewer", "CD", "--accept-unchanged").output
     assert "Read 72 decisions" in out
+    assert "Taking 68 new answers left as pre-filled and unsigned as labels (--accept-unchanged)." in out
     assert "Added 72, updated 0, unchanged 0, kept 0." in out
-    assert f"Retrain: pgtext train {labels_copy}" in out
+    assert f"Retrain: pgtext train {labels_copy} --model {tmp_path / 'models' / 'labels-2'}\n" in out
     backups = list(tmp_path.glob("labels.csv.*.bak"))
     assert len(backups) == 1 and backups[0].read_bytes() == original
 
@@ -269,6 +273,7 @@ def test_near_copies_share_one_decision(handmade, labels_copy, tmp_path):
     assert (frame.loc[2, SLUGS] == "").all() and frame.loc[1, "lokaal_aansluiten"] == "1"
 
     frame.loc[1, SLUGS] = [str(v) for v in vector("praktische_implementatie;lokaal_aansluiten")]
+    frame.loc[[0, 3, 4], "reviewer"] = "AB"  # checked and agreed with the model
     frame.to_csv(sheet, index=False, sep=";")
     out = ok("accept", sheet, "--labels", labels_copy).output
     assert "Read 5 decisions from" in out and "(1 near-copies following another row)" in out
@@ -276,6 +281,48 @@ def test_near_copies_share_one_decision(handmade, labels_copy, tmp_path):
     assert merged.loc["ondersteuing op maat", "themes"] == "praktische_implementatie;lokaal_aansluiten"
     assert merged.loc["Ondersteuning op maat.", "themes"] == "praktische_implementatie;lokaal_aansluiten"
     assert merged.loc["Visie + lobby voor structurele financiering", "themes"] == "gedeelde_visie;lobby"
+
+
+def test_accept_refuses_a_sheet_nobody_reviewed_and_counts_signed_or_changed_rows(handmade, labels_copy, tmp_path):
+    sheet = tmp_path / "review.xlsx"
+    ok("review", handmade, "-o", sheet)
+    before = labels_copy.read_bytes()
+    for extra in ([], ["--dry-run"], ["--reviewer", "AB"]):
+        message = refused(run("accept", sheet, "--labels", labels_copy, *extra), "review.xlsx: 5 rows are exactly as the sheet pre-filled them")
+        assert "initials in the 'reviewer' column" in message and "--accept-unchanged" in message
+        assert message.rstrip().endswith(f"Nothing merged; {labels_copy} is unchanged.")
+    assert labels_copy.read_bytes() == before and not list(tmp_path.glob("*.bak"))
+
+    book = load_workbook(sheet)
+    ws = book["review"]
+    header = [c.value for c in ws[1]]
+    col = {name: i for i, name in enumerate(header)}
+    rows = {row[col["id"]].value: row for row in ws.iter_rows(min_row=2)}
+    assert rows["R2"][col["same_as"]].value == rows["R1"][col["item"]].value  # R2 follows R1
+    rows["R4"][col["reviewer"]].value = "AB"  # agreed with the model, signed
+    rows["R3"][col["netwerk"]].value = 1  # changed: a decision, signed or not
+    rows["R7"][col["note"]].value = "klopt"  # a note shows someone looked
+    book.save(sheet)
+    refused(run("accept", sheet, "--labels", labels_copy), "review.xlsx: 2 rows are exactly as")  # R1 and its copy R2
+
+    rows["R1"][col["reviewer"]].value = "CD"  # signing the lead covers the near-copy that follows it
+    book.save(sheet)
+    (tmp_path / "models" / "labels-2").mkdir(parents=True)  # an earlier retrain: never reused, never --force
+    out = ok("accept", sheet, "--labels", labels_copy).output
+    assert "Added 5, updated 0, unchanged 0, kept 0." in out and "--accept-unchanged" not in out
+    assert out.endswith(f"Retrain: pgtext train {labels_copy} --model {tmp_path / 'models' / 'labels-3'}\n")
+    merged = read_table(labels_copy).frame.set_index("text")
+    assert merged.loc["Lobby voor structurele financiering", "themes"] == "netwerk;lobby"
+    assert merged.loc["ondersteuing op maat", "reviewer"] == "CD"
+
+
+def test_accept_never_names_the_shipped_model_to_retrain(tmp_path, monkeypatch):
+    shutil.copy(CODEBOOK, tmp_path / "codebook.csv")
+    sheet = _sheet(tmp_path / "fix.csv", [_row("Een nieuw antwoord over lobby", "lobby", reviewer="AB")])
+    monkeypatch.chdir(tmp_path)
+    out = ok("accept", "fix.csv", "--labels", "mine.csv").output
+    assert out.endswith("Retrain: pgtext train mine.csv --model models/mine-2\n")
+    assert "twente" not in out and "--force" not in out and sheet.exists()
 
 
 def test_near_copy_rules():
@@ -339,9 +386,9 @@ def test_accept_dry_run_and_new_labels_file(tmp_path, handmade):
     sheet = tmp_path / "review.csv"
     ok("review", handmade, "-o", sheet)
     target = tmp_path / "new" / "labels.csv"
-    out = ok("accept", sheet, "--labels", target, "--codebook", CODEBOOK, "--dry-run").output
+    out = ok("accept", sheet, "--labels", target, "--codebook", CODEBOOK, "--dry-run", "--accept-unchanged").output
     assert "Added 5," in out and "Dry run" in out and not target.exists()
-    ok("accept", sheet, "--labels", target, "--codebook", CODEBOOK, "--source", "wave-2026-review")
+    ok("accept", sheet, "--labels", target, "--codebook", CODEBOOK, "--source", "wave-2026-review", "--accept-unchanged")
     frame = read_table(target).frame
     assert frame.columns.tolist() == ["id", "question", "text", "themes", "source", "reviewer", "note"]
     assert frame["id"].tolist() == ["R4", "R1", "R2", "R3", "R7"]

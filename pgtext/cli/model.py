@@ -26,9 +26,13 @@ from pgtext.cli.main import cli
 
 @cli.command()
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
-@click.option("--model", "model_dir", type=click.Path(), help="Show the codebook a model was trained with instead.")
+@click.option("--model", "model_dir", type=click.Path(), help="Show the codebook a model was trained with instead, and its card: what it was trained on, cross-validated quality per theme, thresholds and review policy.")
 def themes(codebook: str | None, model_dir: str | None) -> None:
     """Print the codebook: slug, name and description of each theme.
+
+    With --model, also what the model's card says about it: the labels and embedder it
+    was trained with, cross-validated precision, recall and F1 per theme, macro F1,
+    thresholds and the review policy.
 
     \b
     Examples:
@@ -39,13 +43,39 @@ def themes(codebook: str | None, model_dir: str | None) -> None:
     from pgtext.model.codebook import load_codebook
     from pgtext.model.store import codebook_from_card, read_card
 
-    if model_dir:
-        book = codebook_from_card(read_card(model_dir))
+    card = read_card(model_dir) if model_dir else None
+    if card is not None:
+        book = codebook_from_card(card)
     else:
         book = load_codebook(codebook or config.DEFAULT_CODEBOOK)
     for theme in book.themes:
         click.echo(f"{click.style(theme.slug, bold=True)}  {theme.name}")
         click.echo(click.wrap_text(theme.description, width=96, initial_indent="    ", subsequent_indent="    "))
+    if card is not None:
+        click.echo("")
+        click.echo(format_card(card, model_dir))
+
+
+def format_card(card: dict, folder: str) -> str:
+    """What a model card says about its quality, for a person deciding whether to trust the model."""
+    try:
+        labels, cv, review = card["labels"], card["cv"], card["review"]
+        names = ", ".join(f["name"] for f in labels["files"])
+        lines = [
+            f"Model {folder}: trained {card['created_at'][:10]} by pgtext {card['pgtext_version']} on "
+            f"{labels['answers']} answers ({names}), embedder {card['embedder']['name']}, features {card['features']}.",
+            f"Cross-validated ({cv['folds']} folds; thresholds and review cut-off tuned on the other folds):",
+            format_cv_table(cv, {}),
+            "thresholds: " + ", ".join(f"{slug} {float(t):.2f}" for slug, t in card["thresholds"].items()),
+            f"flagged when: confidence below {float(review['min_confidence']):.2f} or a theme score within "
+            f"{float(review['borderline_margin']):.2f} of its threshold (cut-off tuned for "
+            f"{float(cv['target_precision']):.0%} of unflagged answers exactly right)",
+        ]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise click.ClickException(
+            f"{folder}: the model card lacks readable training figures; retrain the model with this pgtext."
+        ) from None
+    return "\n".join(lines)
 
 
 @cli.command()

@@ -67,6 +67,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     from pgtext.reporting.render import (
         report_markdown,
         report_sheets,
+        report_styles,
         report_table,
         report_text,
     )
@@ -97,7 +98,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
         elif kind == "csv":
             write_csv(target, report_table(result), replace=force)
         else:
-            write_sheets(target, report_sheets(result), replace=force)
+            write_sheets(target, report_sheets(result), report_styles(result), replace=force)
         click.echo(f"Wrote {target}")
     if chart_target:
         save_figure(report_figure(result, title), chart_target, replace=force)

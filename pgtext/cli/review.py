@@ -90,29 +90,34 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
 @click.argument("sheet_path", metavar="SHEET", type=click.Path(dir_okay=False))
 @click.option("--labels", "labels_path", required=True, type=click.Path(dir_okay=False), help="Labels file to merge into (created when it does not exist).")
 @click.option("--source", default="review", show_default=True, help="Source written on new answers, e.g. wave-2026-review.")
-@click.option("--reviewer", default="", help="Initials for rows whose reviewer cell is empty.")
+@click.option("--reviewer", default="", help="Initials written to the labels for rows whose reviewer cell is empty (does not mark a row as checked).")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the labels file, else labels/codebook.csv].")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--accept-unchanged", is_flag=True, help="Also take rows still exactly as pre-filled and unsigned (the model's guesses) as human labels.")
 @encoding_option
-def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encoding) -> None:
+def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_unchanged, encoding) -> None:
     """Merge a reviewed sheet (xlsx or csv) into a labels file.
 
     New answers are appended with --source and the reviewer; an answer already in the
     labels (same text, ignoring case and spacing) is updated, never added twice, and
     listed. A row still holding the sheet's suggestion does not overwrite a different
-    label already in the file (it is listed as kept). A bad sheet is refused with the
-    row named and the labels left untouched; otherwise the old file is kept as a
-    timestamped .bak beside it and the new one written atomically.
+    label already in the file (it is listed as kept). New answers whose rows are still
+    exactly as pre-filled, with no initials in 'reviewer' and no note, are refused
+    unless --accept-unchanged: they would store the model's guesses as human labels.
+    A bad sheet is refused with the row named and the labels left untouched; otherwise
+    the old file is kept as a timestamped .bak beside it and the new one written
+    atomically.
 
     \b
     Examples:
-      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --source wave-2026-review
-      pgtext accept out/review-2026.xlsx --labels labels/twente.csv --dry-run
-      pgtext accept out/check.xlsx --labels labels/twente.csv --reviewer AB
+      cp labels/twente.csv out/my-labels.csv
+      pgtext accept out/review-2026.xlsx --labels out/my-labels.csv --dry-run
+      pgtext accept out/review-2026.xlsx --labels out/my-labels.csv --source wave-2026-review
+      pgtext accept out/check.xlsx --labels out/my-labels.csv --reviewer AB
     """
     from pgtext.files.outputs import check_not_input, same_path
     from pgtext.model.codebook import load_codebook
-    from pgtext.review.merge import merging
+    from pgtext.review.merge import check_reviewed, merging, plan_merge
     from pgtext.review.sheet import SheetError, read_sheet
 
     sheet, labels = Path(sheet_path), Path(labels_path)
@@ -123,6 +128,9 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encodin
     book = load_codebook(book_path)
     try:
         decisions = read_sheet(sheet, book, encoding=encoding)
+        plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
+        if not accept_unchanged:
+            check_reviewed(plan, sheet)
     except SheetError as exc:
         raise click.ClickException(f"{exc} Nothing merged; {labels} is unchanged.") from None
     with merging(labels, dry_run):  # another accept into the same file waits; it then merges into our result
@@ -130,13 +138,15 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, encodin
 
 
 def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding) -> None:
-    from pgtext.review.merge import plan_merge, write_merge
+    from pgtext.review.merge import plan_merge, retrain_folder, write_merge
 
     plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
     for warning in plan.warnings:
         warn(warning)
     following = sum(d.follows is not None for d in decisions)
     click.echo(f"Read {len(decisions)} decisions from {sheet}" + (f" ({following} near-copies following another row)." if following else "."))
+    if plan.untouched_new:  # only reached with --accept-unchanged
+        click.echo(f"Taking {plan.untouched_new} new answers left as pre-filled and unsigned as labels (--accept-unchanged).")
     repeated = f", {plan.repeated} repeated in the sheet" if plan.repeated else ""
     click.echo(f"Added {plan.added}, updated {len(plan.updated)}, unchanged {plan.unchanged}{repeated}, kept {len(plan.kept)}.")
     if plan.updated:
@@ -166,7 +176,7 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
     if backup:
         click.echo(f"Backup of the previous labels: {backup}")
     click.echo(f"Wrote {labels}")
-    click.echo(f"Retrain: pgtext train {labels} --model {shown(config.model_dir())} --force")
+    click.echo(f"Retrain: pgtext train {shown(labels)} --model {shown(retrain_folder(labels))}")
 
 
 @cli.command()

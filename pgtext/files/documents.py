@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from pgtext.files.outputs import atomic_write
-from pgtext.files.safe_cells import for_csv, for_xlsx, protect_workbook, sheet_titles
+from pgtext.files.safe_cells import for_csv, for_xlsx, sheet_titles
+from pgtext.files.workbook import SheetStyle, write_workbook
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DOCUMENT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".xlsx": "xlsx"}
@@ -32,18 +33,15 @@ def write_csv(path: Path, frame: pd.DataFrame, replace: bool = False) -> None:
     )
 
 
-def write_sheets(path: Path, sheets: dict[str, pd.DataFrame], replace: bool = False) -> None:
-    """One XLSX sheet per table, titled as Excel allows (``safe_cells.sheet_titles``); formula-like cells kept text."""
+def write_sheets(
+    path: Path, sheets: dict[str, pd.DataFrame], styles: dict[str, SheetStyle] | None = None, replace: bool = False
+) -> None:
+    """One working XLSX sheet per table (``pgtext.files.workbook``), styled by ``styles[name]``, titled as
+    Excel allows (``safe_cells.sheet_titles``); formula-like cells kept text."""
     titles = sheet_titles(list(sheets))
     ready = {title: for_xlsx(frame, str(path)) for title, frame in zip(titles, sheets.values())}
-
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for title, frame in ready.items():
-                frame.to_excel(writer, sheet_name=title, index=False)
-            protect_workbook(writer.book)
-
-    atomic_write(path, write, replace=replace)
+    looks = {title: (styles or {}).get(name) for title, name in zip(titles, sheets) if (styles or {}).get(name)}
+    atomic_write(path, lambda tmp: write_workbook(tmp, ready, looks), replace=replace)
 
 
 def _cell(value: object) -> str:

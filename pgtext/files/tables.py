@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from pgtext.files.encodings import (  # noqa: F401
 )
 from pgtext.files.excel import cell_to_str, formula_notes, sheet_names
 from pgtext.files.outputs import atomic_write, check_output_path, umask  # noqa: F401 - their home is files.outputs
+from pgtext.files.workbook import COMPANION_SHEETS, SheetStyle, write_workbook
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -312,7 +313,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     except Exception as exc:  # openpyxl raises zipfile/KeyError/etc. for damaged files
         raise InputError(f"{path}: cannot read as .xlsx ({type(exc).__name__}: {exc}); is it a real Excel file?") from None
     notes = []
-    if sheet is None and len(names) > 1:
+    if sheet is None and len(names) > 1 and not set(names[1:]) <= COMPANION_SHEETS:
         listed = ", ".join(repr(n) for n in names)
         notes.append(f"read sheet {chosen!r}, the first of {len(names)} ({listed}); choose another with --sheet.")
     if raw.empty:
@@ -349,9 +350,14 @@ def write_table(
     sheet_name: str = "pgtext",
     replace: bool = False,
     check: Callable[[], None] | None = None,
+    style: SheetStyle | None = None,
+    extra_sheets: Mapping[str, tuple[pd.DataFrame, SheetStyle]] | None = None,
 ) -> None:
     """Write CSV (UTF-8 with BOM, so Excel shows accents) or XLSX by extension, atomically.
 
+    CSV stays plain data: ``delimiter`` between fields, a decimal point in numbers, "true"/"false".
+    XLSX gets a working sheet (``pgtext.files.workbook``: frozen header, filter, fitted widths,
+    ``style``'s formats) and ``extra_sheets`` after it (e.g. the codebook).
     Formula-like text cells are neutralised (``pgtext.files.safe_cells``); ``read_table`` gives them back as they were.
     An existing file is replaced only with ``replace``; ``check`` runs right before (see ``outputs.atomic_write``).
     """
@@ -362,17 +368,20 @@ def write_table(
         return
     delimiter = output_delimiter(path, delimiter)
 
-    ready = safe_cells.for_csv(frame) if kind == "csv" else safe_cells.for_xlsx(frame, str(path))
-
-    def write(tmp: Path) -> None:
-        if kind == "csv":
-            ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                ready.to_excel(writer, index=False, sheet_name=safe_cells.sheet_titles([sheet_name])[0])
-                safe_cells.protect_workbook(writer.book)
-
-    atomic_write(path, write, replace=replace, check=check)
+    if kind == "csv":
+        ready = safe_cells.for_csv(frame)
+        atomic_write(
+            path, lambda tmp: ready.to_csv(tmp, index=False, sep=delimiter, encoding="utf-8-sig", lineterminator="\r\n"),
+            replace=replace, check=check,
+        )
+        return
+    extras = dict(extra_sheets or {})
+    titles = safe_cells.sheet_titles([sheet_name, *extras])
+    frames = [frame, *(extra for extra, _ in extras.values())]
+    looks = [style or SheetStyle(), *(look for _, look in extras.values())]
+    sheets = {title: safe_cells.for_xlsx(f, str(path)) for title, f in zip(titles, frames)}
+    styles = dict(zip(titles, looks))
+    atomic_write(path, lambda tmp: write_workbook(tmp, sheets, styles), replace=replace, check=check)
 
 
 def output_delimiter(path: str | Path, delimiter: str) -> str:

@@ -11,6 +11,7 @@ from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError, ModelError
 from pgtext.files.columns import resolve_column, shown_list
+from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
 from pgtext.model.store import ThemeModel
@@ -31,6 +32,18 @@ _FLAGGED = frozenset({"true", "1", "ja", "yes"})
 def flagged(values: pd.Series) -> pd.Series:
     """``needs_review`` cells as booleans: "true"/"false" (CSV, XLSX) or 1/0, read as ja/nee or yes/no (SPSS)."""
     return values.astype(str).str.strip().str.casefold().isin(_FLAGGED)
+#: Column names taken as the respondent id when no --id-col is given (compared ignoring case).
+ID_COLUMNS = ("id", "respondent_id", "respondentid", "respondent", "respondentnummer")
+
+
+def find_id_column(columns: list[str]) -> str | None:
+    """The respondent id column of a labelled file: the column 'label --id-col' put before ``row``, else a usual name."""
+    if len(columns) > 1 and columns[1] == ROW and columns[0] != ROW:
+        return columns[0]
+    for column in columns:
+        if column.casefold() in ID_COLUMNS:
+            return column
+    return None
 
 
 def output_columns(themes: list[str]) -> list[str]:
@@ -53,6 +66,30 @@ class LabelSummary:
 class LabelResult:
     frame: pd.DataFrame
     summary: LabelSummary
+    answer_column: str = TEXT  # the column holding the labelled answers
+
+
+def workbook_layout(codebook: Codebook, answer_column: str) -> dict:
+    """How a labelled .xlsx looks (``write_table`` keywords): scores with 2 decimals, needs_review as
+    TRUE/FALSE, the answers wrapped, theme names in header comments and a codebook sheet."""
+    comments = {
+        PREDICTED: "The themes that apply: slugs joined by ';' in codebook order (empty: none). "
+        "Names and descriptions are on the 'codebook' sheet.",
+        CONFIDENCE: "The model's probability (0-1) that the whole set of themes is right.",
+        NEEDS_REVIEW: "TRUE when the confidence is below the model's review cut-off or a theme score is "
+        "borderline: read these answers. Filter on it.",
+    }
+    for theme in codebook.themes:
+        comments[SCORE_PREFIX + theme.slug] = f"{theme.name}\n\nThe model's probability (0-1) that this theme applies."
+    style = SheetStyle(
+        decimals=(*(SCORE_PREFIX + s for s in codebook.slugs), CONFIDENCE), wrap=(answer_column,),
+        booleans=(NEEDS_REVIEW,), comments=comments,
+    )
+    themes = pd.DataFrame(
+        [(t.slug, t.name, t.description, SCORE_PREFIX + t.slug) for t in codebook.themes],
+        columns=["slug", "name", "description", "score column"],
+    )
+    return {"style": style, "extra_sheets": {CODEBOOK_SHEET: (themes, SheetStyle(wrap=("description",)))}}
 
 
 def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook | None = None) -> None:
@@ -160,7 +197,7 @@ def label_frame(
         blanks_per_question=blanks,
         replaced_columns=replaced,
     )
-    return LabelResult(frame=out, summary=summary)
+    return LabelResult(frame=out, summary=summary, answer_column=TEXT if len(text_cols) > 1 else text_cols[0])
 
 
 def _wide(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from pgtext.label.prediction import (
     label_frame,
     resolve_column,
     resolve_text_columns,
+    workbook_layout,
 )
 from pgtext.model.store import ThemeModel
 
@@ -97,7 +98,8 @@ def label_file(
             write_labelled_sav(result.frame, target, table, model.codebook, text_cols, lang or model.codebook.language,
                                replace=replace)
         else:
-            write_table(result.frame, target, delimiter=table.delimiter or ",", replace=replace)
+            layout = workbook_layout(model.codebook, result.answer_column) if output_kind(target) == "xlsx" else {}
+            write_table(result.frame, target, delimiter=table.delimiter or ",", replace=replace, **layout)
         result.summary.notes = list(table.notes)
         return result.summary
     return _label_chunks(source, target, found, model, embedder, text_cols, id_col, cache, progress, chunk_rows, replace)

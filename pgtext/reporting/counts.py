@@ -27,6 +27,7 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    find_id_column,
     flagged,
     resolve_column,
     resolve_text_columns,
@@ -187,9 +188,11 @@ def _answers_of(
         column = resolve_text_columns(frame, [text_col] if text_col else [], source)[0]
         texts, questions = frame[column], pd.Series(column, index=frame.index)
         respondents = pd.Series(frame.index + 2, index=frame.index)  # spreadsheet row
+    id_column = find_id_column(columns)
     out = pd.DataFrame({
         "wave": frame[resolve_column(columns, wave_col, source, "--wave-col", labels)].astype(str).str.strip() if wave_col else wave,
         "respondent": respondents.astype(str),
+        "id": frame[id_column].astype(str) if id_column else "",
         "question": questions.astype(str),
         "text": texts.astype(str),
     })
@@ -258,11 +261,12 @@ def theme_quotes(answers: pd.DataFrame, codebook: Codebook, wave: str, k: int, m
             row = sub.loc[pool[i]]
             rows.append({
                 "theme": theme.slug, "theme_name": theme.name, "rank": rank, "wave": wave,
-                "respondent": row["respondent"], "question": row["question"],
+                "id": row["id"], "row": row["respondent"], "question": row["question"],
                 "score": round(float(row[f"score:{theme.slug}"]), 4), "quote": quote,
             })
-    columns = ["theme", "theme_name", "rank", "wave", "respondent", "question", "score", "quote"]
-    return pd.DataFrame(rows, columns=columns), dropped
+    frame = pd.DataFrame(rows, columns=["theme", "theme_name", "rank", "wave", "id", "row", "question", "score", "quote"])
+    # A quote is found again by the respondent's id; the spreadsheet row only when the file has no id column.
+    return frame.drop(columns="row" if (sub["id"] != "").any() else "id"), dropped
 
 
 def wave_totals(answers: pd.DataFrame, codebook: Codebook, waves: list[str]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import textwrap
 import pandas as pd
 
 from pgtext.files.documents import markdown_table, plain_table
+from pgtext.files.workbook import SheetStyle
 from pgtext.i18n import number, percent, signed, t
 from pgtext.reporting.counts import ALL, ReportResult
 
@@ -165,6 +166,29 @@ def report_text(result: ReportResult, quote_width: int = 96) -> str:
                 lines.append(textwrap.fill(quote, quote_width, initial_indent="    - ", subsequent_indent="      "))
     lines += ["", *(textwrap.fill(n, quote_width) for n in notes(result))]
     return "\n".join(lines).rstrip()
+
+
+def report_styles(result: ReportResult) -> dict[str, SheetStyle]:
+    """How each sheet of ``report_sheets`` is shown in Excel: shares as percentages, quotes wrapped."""
+    counts = SheetStyle(
+        percent=("share", "ci_low", "ci_high"), signed_percent=("change", "change_low", "change_high"),
+        comments={
+            "n": "Respondents with a non-blank answer to the questions in scope.",
+            "share": "Respondents with the theme as a share of n; ci_low and ci_high bound its 95% Wilson interval.",
+            "change": "Difference with the previous wave in percentage points (shown as %), with its 95% Newcombe "
+            "interval in change_low and change_high.",
+            "small_n": f"TRUE when n is below {result.min_n}: indicative only.",
+        },
+    )
+    styles = {"themes": counts, "totals": SheetStyle()}
+    if result.by:
+        styles[f"by {result.by}"] = counts
+    styles["quotes"] = SheetStyle(
+        decimals=("score",), wrap=("quote",),
+        comments={"id": "The respondent's id in the labelled file.", "row": "The respondent's row in the export."},
+    )
+    styles["notes"] = SheetStyle(wrap=("note",))
+    return styles
 
 
 def report_table(result: ReportResult) -> pd.DataFrame:

@@ -7,6 +7,9 @@
   only repeated a guess (for instance a sheet made before an earlier correction). Such
   rows are reported as kept; changing the 0/1 cells makes the decision deliberate. A sheet
   without a prefilled_themes column (made by hand) counts every row as deliberate.
+- A new answer whose row nobody touched (cells as pre-filled, no reviewer or note) would store
+  the model's guess as a human label: ``check_reviewed`` refuses such a sheet unless told to
+  accept unchanged rows.
 - The file is checked as training data before it is replaced, replaced atomically, and
   the previous version kept as a timestamped backup beside it.
 - Two runs into the same file take turns (``merging`` holds a lock from reading the file to
@@ -37,7 +40,7 @@ from pgtext.model.labels import (
     load_labels,
     normalise_text,
 )
-from pgtext.review.sheet import Decision
+from pgtext.review.sheet import Decision, SheetError
 
 LABEL_COLUMNS = ("id", "question", "text", "themes", "source", "reviewer", "note")
 
@@ -63,6 +66,8 @@ class MergePlan:
     added: int = 0
     unchanged: int = 0
     repeated: int = 0  # sheet rows whose answer an earlier sheet row already decided
+    untouched: int = 0  # sheet rows still as pre-filled and unsigned
+    untouched_new: int = 0  # of those, answers that would be added as new labels
     updated: list[Change] = field(default_factory=list)
     kept: list[Change] = field(default_factory=list)
     counts_before: dict[str, int] = field(default_factory=dict)
@@ -110,6 +115,7 @@ def plan_merge(
     used_ids = set(frame[column["id"]].astype(str))
     seen: set[str] = set()
     new_rows: list[dict[str, str]] = []
+    plan.untouched = sum(d.untouched for d in decisions)
     for decision in decisions:
         key = normalise_text(decision.text)
         if key in seen:
@@ -119,6 +125,7 @@ def plan_merge(
         after = format_themes(np.array(decision.themes), slugs)
         who = decision.reviewer or reviewer
         if key not in index:
+            plan.untouched_new += decision.untouched
             new_id = _new_id(decision, source, used_ids)
             new_rows.append({
                 column["id"]: new_id, column["question"]: decision.question, column["text"]: decision.text,
@@ -159,6 +166,27 @@ def merging(labels_path: str | Path, dry_run: bool = False) -> Iterator[None]:
         return
     with exclusive(labels_path):
         yield
+def check_reviewed(plan: MergePlan, sheet: Path) -> None:
+    """Refuse a sheet whose new answers still hold the model's pre-fill with no sign of a reviewer."""
+    if not plan.untouched_new:
+        return
+    n = plan.untouched_new
+    rows = "row is" if n == 1 else "rows are"
+    raise SheetError(
+        f"{sheet.name}: {n} {rows} exactly as the sheet pre-filled them (the model's themes) with nothing in "
+        f"'reviewer' or 'note'; accepting would store {'it' if n == 1 else 'them'} as human labels. Put your "
+        "initials in the 'reviewer' column of each row you checked (rows whose 0/1 cells you changed count as "
+        "checked), delete the rows you did not look at, or add --accept-unchanged to take them as they are."
+    )
+
+
+def retrain_folder(labels_path: Path) -> Path:
+    """A model folder that does not exist yet, beside the labels: <folder>/models/<labels name>-2, -3, ..."""
+    base = Path(labels_path).parent / "models"
+    n = 2
+    while (base / f"{Path(labels_path).stem}-{n}").exists():
+        n += 1
+    return base / f"{Path(labels_path).stem}-{n}"
 
 
 def write_merge(plan: MergePlan) -> Path | None:

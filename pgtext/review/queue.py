@@ -20,6 +20,7 @@ from pgtext.label.prediction import (
     QUESTION,
     SCORE_PREFIX,
     TEXT,
+    find_id_column,
     listed,
     resolve_column,
 )
@@ -29,7 +30,6 @@ from pgtext.model.codebook import Codebook
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
 
 INCLUDE = ("flagged", "audit", "all")
-_ID_COLUMNS = ("id", "respondent_id", "respondentid", "respondent", "respondentnummer")
 
 
 @dataclass
@@ -187,7 +187,4 @@ def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | No
     columns = [str(c) for c in frame.columns]
     if wanted:
         return resolve_column(columns, wanted, source, "--id-col", frame.attrs.get("column_labels"))
-    for column in columns:
-        if column.casefold() in _ID_COLUMNS:
-            return column
-    return None
+    return find_id_column(columns)

@@ -70,6 +70,12 @@ class Decision:
     id: str = ""
     item: str = ""  # the sheet's own row number, which same_as refers to
     follows: int | None = None  # sheet row whose decision this near-copy took
+    untouched: bool = False  # still the sheet's pre-filled themes, and nobody signed or noted it
+
+    @property
+    def marked(self) -> bool:
+        """A reviewer left a trace on the row itself (initials or a note)."""
+        return bool(self.reviewer or self.note)
 
 
 def build_sheet(
@@ -287,12 +293,15 @@ def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None
             problems.append(f"row {i}: the theme cells are empty; put 0 or 1 in each")
         prefilled, bad = _parse_themes(get(record, PREFILLED), codebook) if PREFILLED in lookup else (None, [])
         problems.extend(f"row {i}, column {PREFILLED!r}: unknown theme {t!r}" for t in bad)
-        decisions.append(
-            Decision(
-                row=i, text=text, themes=themes, prefilled=prefilled, reviewer=get(record, REVIEWER),
-                note=get(record, NOTE), why=get(record, WHY), question=get(record, "question"), id=get(record, "id"), item=get(record, ITEM),
-            )
+        decision = Decision(
+            row=i, text=text, themes=themes, prefilled=prefilled, reviewer=get(record, REVIEWER),
+            note=get(record, NOTE), why=get(record, WHY), question=get(record, "question"), id=get(record, "id"), item=get(record, ITEM),
         )
+        # The theme cells started as the pre-fill unless the row was blind (no confidence shown) or a
+        # near-copy (empty cells): only then do cells equal to the pre-fill mean nobody looked.
+        offered = not get(record, SAME_AS) and not (CONFIDENCE in lookup and not get(record, CONFIDENCE))
+        decision.untouched = offered and prefilled is not None and themes == prefilled and not decision.marked
+        decisions.append(decision)
     problems.extend(_resolve_followers(decisions, pending))
     if not problems:
         problems.extend(_disagreeing_copies(decisions))
@@ -366,6 +375,8 @@ def _resolve_followers(decisions: list[Decision], pending: dict[int, str]) -> li
             decisions[position].themes = source.themes
             decisions[position].prefilled = source.prefilled
             decisions[position].follows = source.row
+            decisions[position].untouched = source.untouched and not decisions[position].marked
+            decisions[position].reviewer = decisions[position].reviewer or source.reviewer  # who decided it
     return problems
 
 
