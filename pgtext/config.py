@@ -31,6 +31,8 @@ LOGREG_C = 32.0
 #: 0.5 matched TF-IDF alone on in-distribution CV and was more robust across writers
 #: (see benchmarks/features.py and the README).
 EMBEDDING_WEIGHT = 0.5
+#: Weight of the request-versus-description cue block (pgtext/data/request_cues.txt); 0 = off.
+CUE_WEIGHT = 0.0
 
 #: Review policy: an answer needs review when the model's confidence in its whole
 #: theme set is below min_confidence, or any theme score lies within

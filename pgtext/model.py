@@ -39,8 +39,14 @@ def build_head(
     seed: int = config.SEED,
     c: float = config.LOGREG_C,
     embedding_weight: float = config.EMBEDDING_WEIGHT,
+    cue_weight: float = config.CUE_WEIGHT,
 ):
-    """An unfitted pipeline: DataFrame(text, e0..eN) -> features -> one logistic regression per theme."""
+    """An unfitted pipeline: DataFrame(text, e0..eN) -> features -> one logistic regression per theme.
+
+    With ``cue_weight`` > 0 a small block of request-versus-description cues (``data/request_cues.txt``,
+    a fixed vocabulary) sits beside the TF-IDF blocks, so "graag meer scholing" and "scholing wordt al
+    aangeboden" differ by more than one word among thousands.
+    """
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -54,12 +60,24 @@ def build_head(
         tfidf = dict(sublinear_tf=True, strip_accents="unicode", lowercase=True, min_df=1)
         parts.append(("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), **tfidf), "text"))
         parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), **tfidf), "text"))
+        if cue_weight > 0:
+            cues = TfidfVectorizer(analyzer="word", ngram_range=(1, 3), vocabulary=request_cues(), **tfidf)
+            parts.append(("cues", cues, "text"))
     if features in ("both", "embeddings"):
         parts.append(("embedding", "passthrough", embedding_columns(dimension)))
     classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
-    weights = {"embedding": embedding_weight} if features == "both" else None
-    columns = ColumnTransformer(parts, transformer_weights=weights)
+    weights = {"embedding": embedding_weight} if features == "both" else {}
+    if cue_weight > 0 and features != "embeddings":
+        weights["cues"] = cue_weight
+    columns = ColumnTransformer(parts, transformer_weights=weights or None)
     return Pipeline([("features", columns), ("classifier", OneVsRestClassifier(classifier))])
+
+
+def request_cues() -> list[str]:
+    """The cue vocabulary: one word or phrase a line, ``#`` comments and blank lines skipped."""
+    lines = (Path(__file__).resolve().parent / "data" / "request_cues.txt").read_text(encoding="utf-8").splitlines()
+    cues = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return list(dict.fromkeys(cues))
 
 
 def embedding_columns(dimension: int) -> list[str]:
