@@ -63,6 +63,8 @@ VARIANTS = {
     "cues": Variant("+ request cues 0.5", head_options={"cue_weight": 0.5}),
     "cues1": Variant("+ request cues 1.0", head_options={"cue_weight": 1.0}),
     "negcues": Variant("+ hard negatives + cues 0.5", (NEGATIVES,), {"cue_weight": 0.5}),
+    "negcues25": Variant("+ hard negatives + cues 0.25", (NEGATIVES,), {"cue_weight": 0.25}),
+    "negcues1": Variant("+ hard negatives + cues 1.0", (NEGATIVES,), {"cue_weight": 1.0}),
     "c8": Variant("C=8", head_options={"c": 8.0}),
     "emb1": Variant("embedding weight 1.0", head_options={"embedding_weight": 1.0}),
     "negemb1": Variant("+ hard negatives, embedding weight 1.0", (NEGATIVES,), {"embedding_weight": 1.0}),
