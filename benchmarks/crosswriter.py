@@ -34,7 +34,6 @@ import numpy as np
 from pgtext import config
 from pgtext.cache import EmbeddingCache
 from pgtext.codebook import load_codebook
-from pgtext.decisions import ReviewPolicy, decide
 from pgtext.embedding import embed_texts, get_embedder
 from pgtext.errors import LabelsError
 from pgtext.evaluation import expected_calibration_error, theme_metrics
@@ -54,20 +53,21 @@ class Variant:
     name: str
     extra_files: tuple[str, ...] = ()
     head_options: dict | None = None
+    gate: bool = True
+    level: float = 0.9
 
 
 NEGATIVES = "labels/negatives.csv"
 VARIANTS = {
-    "shipped": Variant("shipped recipe (labels only)"),
-    "negatives": Variant("+ hard negatives", (NEGATIVES,)),
-    "cues": Variant("+ request cues 0.5", head_options={"cue_weight": 0.5}),
-    "cues1": Variant("+ request cues 1.0", head_options={"cue_weight": 1.0}),
-    "negcues": Variant("+ hard negatives + cues 0.5", (NEGATIVES,), {"cue_weight": 0.5}),
-    "negcues25": Variant("+ hard negatives + cues 0.25", (NEGATIVES,), {"cue_weight": 0.25}),
-    "negcues1": Variant("+ hard negatives + cues 1.0", (NEGATIVES,), {"cue_weight": 1.0}),
-    "c8": Variant("C=8", head_options={"c": 8.0}),
-    "emb1": Variant("embedding weight 1.0", head_options={"embedding_weight": 1.0}),
-    "negemb1": Variant("+ hard negatives, embedding weight 1.0", (NEGATIVES,), {"embedding_weight": 1.0}),
+    "before": Variant("before: labels only, no gate, average rule", gate=False, level=0.5),
+    "gate": Variant("labels + gate", gate=True),
+    "negatives": Variant("labels + negatives, no gate", (NEGATIVES,), gate=False),
+    "neggate": Variant("labels + negatives + gate", (NEGATIVES,)),
+    "neggate50": Variant("labels + negatives + gate, average rule", (NEGATIVES,), level=0.5),
+    "neggatecues": Variant("labels + negatives + gate + cues 0.5", (NEGATIVES,), {"cue_weight": 0.5}),
+    "negcues": Variant("labels + negatives + cues 0.5, no gate", (NEGATIVES,), {"cue_weight": 0.5}, gate=False),
+    "neggateemb1": Variant("labels + negatives + gate, embedding weight 1.0", (NEGATIVES,), {"embedding_weight": 1.0}),
+    "neggatec8": Variant("labels + negatives + gate, C=8", (NEGATIVES,), {"c": 8.0}),
 }
 
 
@@ -129,9 +129,7 @@ def sample_rows(labelled: LabelledSet, size: int, seed: int) -> np.ndarray:
 
 def score_gold(model, gold: Gold) -> dict:
     """Label the gold answers with the model and its card's policy, as ``pgtext label`` does."""
-    scores = model.predict_scores(gold.labelled.texts, gold.embeddings)
-    policy = ReviewPolicy(**model.card["review"])
-    predicted, confidence, review = decide(scores, model.thresholds, policy)
+    scores, predicted, confidence, review = model.decide(gold.labelled.texts, gold.embeddings)
     return {"scores": scores, "predicted": predicted, "confidence": confidence, "review": review}
 
 
@@ -181,7 +179,8 @@ def run_variant(variant: Variant, labels: LabelledSet, extras: dict[str, tuple[L
                 extra, extra_emb = extras[name]
                 train, emb = combine(train, extra), np.vstack([emb, extra_emb])
             start = time.perf_counter()
-            result = fit_labelled(train, emb, embedder, seed=seed, head_options=variant.head_options)
+            result = fit_labelled(train, emb, embedder, seed=seed, head_options=variant.head_options,
+                                  gate=variant.gate, precision_level=variant.level)
             times.setdefault(size, []).append(time.perf_counter() - start)
             measured = {"cv_macro_f1": result.cv["macro_f1"]}
             for gold in golds:
@@ -312,8 +311,8 @@ def curve_chart(results: dict, golds: list[Gold], path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--variants", default="shipped", help=f"comma-separated, from: {', '.join(VARIANTS)}")
-    parser.add_argument("--curve-variants", default="shipped", help="variants that also get the learning curve")
+    parser.add_argument("--variants", default="before,neggate", help=f"comma-separated, from: {', '.join(VARIANTS)}")
+    parser.add_argument("--curve-variants", default="before,neggate", help="variants that also get the learning curve")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--time-embedding", action="store_true", help="also time embedding the labels from cold")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "crosswriter.md"))

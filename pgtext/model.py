@@ -114,11 +114,36 @@ class ThemeModel:
     def embedder(self) -> dict:
         return self.card["embedder"]
 
+    @property
+    def gate_threshold(self) -> float | None:
+        """Threshold of the "any theme" gate (None: the model has no gate)."""
+        gate = self.card.get("gate")
+        return float(gate["threshold"]) if isinstance(gate, dict) else None
+
+    def predict(self, texts: list[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probability per theme, shape (n, themes); the gate's "any theme" probability or None)."""
+        themes = len(self.themes)
+        if not texts:
+            return np.zeros((0, themes)), (np.zeros(0) if self.gate_threshold is not None else None)
+        scores = np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
+        if self.gate_threshold is None:
+            return scores[:, :themes], None
+        if scores.shape[1] != themes + 1:
+            raise ModelError("the model card names a gate the head does not have; copy the folder again or retrain.")
+        return scores[:, :themes], scores[:, themes]
+
     def predict_scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
         """Probability per theme, shape (n, themes)."""
-        if not texts:
-            return np.zeros((0, len(self.themes)))
-        return np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
+        return self.predict(texts, embeddings)[0]
+
+    def decide(self, texts: list[str], embeddings: np.ndarray):
+        """(scores, predicted 0/1, confidence, needs_review) with the card's thresholds, gate and review policy."""
+        from pgtext.decisions import ReviewPolicy, decide
+
+        scores, gate = self.predict(texts, embeddings)
+        policy = ReviewPolicy(**self.card.get("review", {}))
+        predicted, confidence, needs_review = decide(scores, self.thresholds, policy, gate, self.gate_threshold)
+        return scores, predicted, confidence, needs_review
 
 
 def library_versions() -> dict[str, str]:

@@ -9,7 +9,6 @@ import pandas as pd
 
 from pgtext.cache import EmbeddingCache
 from pgtext.codebook import Codebook
-from pgtext.decisions import ReviewPolicy, decide
 from pgtext.embedding import Embedder, Progress, embed_texts, weights_id
 from pgtext.errors import InputError, ModelError
 from pgtext.labels import THEME_SEPARATOR
@@ -102,10 +101,7 @@ def score_texts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(scores, predicted 0/1, confidence, needs_review) for non-blank texts."""
     embeddings = embed_texts(embedder, texts, cache=cache, progress=progress)
-    scores = model.predict_scores(texts, embeddings)
-    policy = ReviewPolicy(**model.card.get("review", {}))
-    predicted, confidence, needs_review = decide(scores, model.thresholds, policy)
-    return scores, predicted, confidence, needs_review
+    return model.decide(texts, embeddings)
 
 
 def label_frame(
