@@ -206,6 +206,10 @@ def pct(value: float) -> str:
     return "–" if value != value else f"{value:.0%}"
 
 
+def share(value: float) -> str:
+    return "–" if value != value else f"{value:.1%}"
+
+
 def load_gold_sets(codebook, embedder, cache, paths) -> list[Gold]:
     golds = []
     for path in paths:
@@ -245,7 +249,7 @@ def report(results: dict, golds: list[Gold], labels: LabelledSet, args, cold_emb
                 lines.append(
                     f"| {name} | {part} ({cells[0]['n']}) | {mean(c['macro_f1'] for c in cells):.3f} "
                     f"| {pct(mean(c['exact'] for c in cells))} | {pct(mean(c['accepted'] for c in cells))} "
-                    f"| {mean(c['accepted_precision'] for c in cells):.1%} "
+                    f"| {share(mean(c['accepted_precision'] for c in cells))} "
                     f"| {pct(mean(c['false_theme'] for c in cells))} (of {cells[0]['no_theme']}) |"
                 )
         lines.append("")
@@ -260,7 +264,7 @@ def report(results: dict, golds: list[Gold], labels: LabelledSet, args, cold_emb
             f1 = [f"{mean(r[g.name]['all']['macro_f1'] for r in runs):.3f} ± {np.std([r[g.name]['all']['macro_f1'] for r in runs]):.3f}"
                   for g in golds]
             acc = [f"{pct(mean(r[g.name]['all']['accepted'] for r in runs))} "
-                   f"({mean(r[g.name]['all']['accepted_precision'] for r in runs):.1%})" for g in golds]
+                   f"({share(mean(r[g.name]['all']['accepted_precision'] for r in runs))})" for g in golds]
             lines.append(f"| {name} | {size} | " + " | ".join(f1) + " | " + " | ".join(acc)
                          + f" | {mean(r['cv_macro_f1'] for r in runs):.3f} | {mean(result['times'][size]):.1f} |")
     lines += ["", "## Review curve (all labels): precision of the most confident answers at a share accepted", "",
