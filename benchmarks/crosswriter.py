@@ -12,7 +12,7 @@ benchmarks/results/crosswriter-curve.png (the learning curve). It measures what 
     set as ``pgtext label`` does, and report macro-F1, exact-set accuracy, the share auto-accepted at the
     review target and the precision (exact set) of those, for suggestions and toelichtingen separately;
 (b) a learning curve: 50, 100, 200, 300 and all labels (stratified subsets, 3 seeds) on the same gold
-    (recipes with labels/negatives.csv add its 110 no-theme answers to every subset);
+    (recipes with labels/negatives.csv add its 109 no-theme answers to every subset);
 (c) the false-theme rate: the share of gold answers without a theme (mostly toelichtingen that describe
     the situation) that get one;
 (d) training time (fit on cached embeddings; embedding 470 answers from cold is timed once).
