@@ -41,12 +41,14 @@ def train_model(
     encoding: str | None = None,
     seed: int = config.SEED,
     target_precision: float = config.TARGET_PRECISION,
+    precision_level: float = config.PRECISION_LEVEL,
 ) -> TrainResult:
     """Train on labelled files; cross-validate; fit the final head on everything."""
     labelled = load_labels(label_paths, codebook, encoding=encoding)
     check_trainable(labelled, folds)
     embeddings = embed_texts(embedder, labelled.texts, cache=cache, progress=progress)
-    return fit_labelled(labelled, embeddings, embedder, features, folds, seed, target_precision)
+    return fit_labelled(labelled, embeddings, embedder, features, folds, seed, target_precision,
+                        precision_level=precision_level)
 
 
 def fit_labelled(
