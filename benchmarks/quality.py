@@ -200,7 +200,9 @@ def main() -> None:
         "",
         f"`python benchmarks/quality.py --seeds {args.seeds}` on {len(y)} answers from {Path(args.labels).name}; "
         f"{config.DEFAULT_FOLDS}-fold CV, {args.seeds} seeds (mean ± sd), same folds for every row. "
-        f"Review target: answers not flagged exactly right {TARGET:.0%} of the time (cross-fitted). "
+        f"Review target: answers not flagged exactly right {TARGET:.0%} of the time with {config.PRECISION_LEVEL:.0%} "
+        "confidence (Clopper-Pearson lower bound on the training folds' out-of-fold answers; cut-off cross-fitted). "
+        "Hard negatives (labels/negatives.csv) are added to the training folds only, never scored. "
         f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}.",
         "",
         "| configuration | macro-F1 | vs baseline | micro-F1 | exact set | ECE scores | ECE set | auto-accepted | accepted exact | fit s |",
