@@ -166,12 +166,15 @@ def out_of_fold_scores(frame, y: np.ndarray, make_head: Callable[[], object], fo
     from sklearn.model_selection import StratifiedKFold
 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    oof = np.zeros(y.shape, dtype=float)
+    oof = None  # as wide as the head's output (a head may add columns, such as a gate)
     fold_ids = np.zeros(len(y), dtype=int)
     with single_threaded_blas():
         for fold, (train, test) in enumerate(splitter.split(frame, stratification_key(y))):
             head = make_head().fit(frame.iloc[train], y[train])
-            oof[test] = head.predict_proba(frame.iloc[test])
+            scores = np.asarray(head.predict_proba(frame.iloc[test]))
+            if oof is None:
+                oof = np.zeros((len(y), scores.shape[1]), dtype=float)
+            oof[test] = scores
             fold_ids[test] = fold
     return oof, fold_ids
 
