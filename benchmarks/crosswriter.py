@@ -2,7 +2,7 @@
 
 Run by hand (not in CI), one command:
 
-    python benchmarks/crosswriter.py            # ~5-8 minutes on 2 cores once embeddings are cached
+    python benchmarks/crosswriter.py            # ~3 minutes on 2 cores once embeddings are cached
 
 Writes benchmarks/results/crosswriter.md (quoted in the README) and
 benchmarks/results/crosswriter-curve.png (the learning curve). It measures what a user lives with:
