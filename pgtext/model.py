@@ -28,7 +28,8 @@ from pgtext.tables import umask
 
 CARD_FILE = "model_card.json"
 HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
-CARD_FORMAT = 2
+CARD_FORMAT = 3  # 3: optional "any theme" gate (one more head row, card "gate"), calibrated review policy
+READABLE_FORMATS = (2, 3)  # format 2 (no gate, raw confidence) still labels as it did
 FEATURE_SETS = ("both", "embeddings", "tfidf")
 _CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook)
 
@@ -212,10 +213,10 @@ def read_card(folder: str | Path) -> dict:
         raise ModelError(f"{card_path}: damaged model card ({exc}); retrain or copy the folder again.") from None
     if not isinstance(card, dict):
         raise ModelError(f"{card_path}: damaged model card (not a JSON object); retrain or copy the folder again.")
-    if card.get("format") != CARD_FORMAT:
+    if card.get("format") not in READABLE_FORMATS:
         raise ModelError(
             f"{folder}: model format {card.get('format')!r} made by pgtext {card.get('pgtext_version', '?')}; "
-            f"this pgtext ({__version__}) reads format {CARD_FORMAT}. Retrain it with this version."
+            f"this pgtext ({__version__}) reads format {', '.join(map(str, READABLE_FORMATS))}. Retrain it with this version."
         )
     _require(card, card_path, ("codebook",))
     return card
