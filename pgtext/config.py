@@ -43,6 +43,11 @@ LOGREG_C = 32.0
 #: 0.5 matched TF-IDF alone on in-distribution CV and was more robust across writers
 #: (see benchmarks/features.py and the README).
 EMBEDDING_WEIGHT = 0.5
+#: Train a sixth "any theme" model beside the themes and give no theme when it says no
+#: (descriptions that use theme words); skipped when the labels have too few answers without a theme.
+ANY_THEME_GATE = True
+#: Weight of the request-versus-description cue block (pgtext/data/request_cues.txt); 0 = off.
+CUE_WEIGHT = 0.0
 
 #: Review policy: an answer needs review when the model's confidence in its whole
 #: theme set is below min_confidence, or any theme score lies within
@@ -50,6 +55,9 @@ EMBEDDING_WEIGHT = 0.5
 #: cross-validation so that the answers *not* flagged have exactly the right theme
 #: set in at least TARGET_PRECISION of cases; MIN_CONFIDENCE is the fallback.
 TARGET_PRECISION = 0.95
+#: ...with this confidence: the one-sided Clopper-Pearson lower bound of that share, on the
+#: out-of-fold answers accepted, must reach TARGET_PRECISION (0.5 ~ "met on average").
+PRECISION_LEVEL = 0.9
 MIN_CONFIDENCE = 0.7
 BORDERLINE_MARGIN = 0.05
 

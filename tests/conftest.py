@@ -243,3 +243,17 @@ def trained(tmp_path_factory, labels_path, codebook_path):
 @pytest.fixture(scope="session")
 def model_dir(trained) -> Path:
     return trained[0]
+
+
+@pytest.fixture(scope="session")
+def lenient_model_dir(tmp_path_factory, labels_path, codebook_path) -> Path:
+    """The fake-embedded model with the review bar lowered, for tests that need confident answers.
+
+    60 fake-embedded labels cannot show 95% precision with 90% confidence, so the default policy
+    flags every answer; reports then have no confident answers and no quotes.
+    """
+    folder = tmp_path_factory.mktemp("models") / "wonen-lenient"
+    result = invoke("train", labels_path, "--model", folder, "--embedder", "fake", "--codebook", codebook_path,
+                    "--target-precision", "0.6", "--precision-level", "0.5")
+    assert result.exit_code == 0, result.output
+    return folder

@@ -56,17 +56,28 @@ def test_wide_blank_answers_have_empty_scores_and_no_review(wide):
 
 
 def test_wide_predicted_themes_follow_scores_thresholds_and_codebook_order(wide, model_dir):
+    from pgtext.embed import FakeEmbedder, embed_texts
+    from pgtext.model.decisions import ReviewPolicy
+    from pgtext.model.store import load_model
+
     frame, _, _ = wide
     card = read_card(model_dir)
+    model = load_model(model_dir)
+    policy = ReviewPolicy(**card["review"])
     filled = frame[frame["vraag1"].str.strip() != ""]
+    _, gate = model.predict(filled["vraag1"].tolist(), embed_texts(FakeEmbedder(), filled["vraag1"].tolist()))
     assert filled["predicted_themes"].str.len().gt(0).sum() >= 5  # the fake model does find themes
-    for _, row in filled.iterrows():
+    for (_, row), gate_score in zip(filled.iterrows(), gate):
         scores = {s: float(row[f"score_{s}"]) for s in SLUGS}
         assert all(0.0 <= v <= 1.0 for v in scores.values())
-        chosen = [s for s in SLUGS if scores[s] >= card["thresholds"][s]]
+        gate_on = gate_score >= card["gate"]["threshold"]
+        chosen = [s for s in SLUGS if scores[s] >= card["thresholds"][s] and gate_on]
         assert row["predicted_themes"] == ";".join(chosen)  # codebook order, ';'-joined
-        expected_conf = math.prod(scores[s] if s in chosen else 1 - scores[s] for s in SLUGS)
-        assert float(row["confidence"]) == pytest.approx(expected_conf, abs=2e-4)
+        # confidence: the calibrated product of the choices made (themes and the "any theme" gate)
+        raw = math.prod(scores[s] if s in chosen else 1 - scores[s] for s in SLUGS)
+        raw *= gate_score if gate_on else 1 - gate_score
+        assert float(row["confidence"]) == pytest.approx(float(policy.calibrate(raw)), abs=2e-4)
+        assert (row["needs_review"] == "true") >= (float(row["confidence"]) < policy.min_confidence)
 
 
 def test_wide_summary_lines(wide):

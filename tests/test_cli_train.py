@@ -70,8 +70,11 @@ def test_train_prints_a_table_per_theme(trained, codebook_path):
     assert lines[7] == f"macro F1     {'':>18}{cv['macro_f1']:>7.2f}"
     assert lines[8] == f"exact theme set right: {cv['exact_match']:.0%} of 60 answers"
     assert lines[9].startswith("review policy: ") and "flagged; of the rest" in lines[9]
-    assert lines[10] == f"Model written to {folder}"
-    assert len(lines) == 11
+    assert lines[10] == (
+        "(cut-off chosen so that the precision of unflagged answers is at least 95% with 90% confidence)"
+    )
+    assert lines[11] == f"Model written to {folder}"
+    assert len(lines) == 12
     assert result.stderr == ""
 
 

@@ -99,3 +99,28 @@ def test_2026_wave_holds_personal_data_and_an_uncovered_subject():
     assert re.search(r"[\w.]+@[\w.-]+\.nl", answers)
     assert re.search(r"\b0\d{2}[ -]?\d{3} ?\d{4}\b|\b06[ -]?\d{8}\b", answers)
     assert len(re.findall(r"jongeren|scholen|onderwijs|mbo|studenten", answers, flags=re.I)) >= 8
+
+
+NEGATIVES = ROOT / "labels" / "negatives.csv"
+GOLD = [ROOT / "samples" / "regioscan-2026-gold.csv", *sorted((ROOT / "benchmarks" / "gold").glob("*.csv"))]
+
+
+def test_negatives_have_no_theme_and_load_with_the_labels():
+    codebook = load_codebook(CODEBOOK)
+    negatives = read_table(NEGATIVES).frame
+    assert len(negatives) >= 100
+    assert (negatives["themes"] == "").all()
+    assert set(negatives["source"]) == {"negatives-2026"}
+    together = load_labels([LABELS, NEGATIVES], codebook)
+    assert together.warnings == []  # no answer in both files
+
+
+def test_negatives_are_not_copies_of_gold_answers():
+    # Training data must not come close to the test sets (README: benchmarks/gold, samples/*-gold.csv).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    negatives = read_table(NEGATIVES).frame["text"]
+    gold = pd.concat([read_table(path).frame["text"] for path in GOLD])
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), strip_accents="unicode").fit(pd.concat([negatives, gold]))
+    similarity = (vectors.transform(negatives) @ vectors.transform(gold).T).toarray()
+    assert similarity.max() < 0.6

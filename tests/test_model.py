@@ -13,7 +13,6 @@ from pgtext.embed import FakeEmbedder, embed_texts
 from pgtext.errors import ModelError
 from pgtext.model.store import (
     CARD_FILE,
-    CARD_FORMAT,
     HEAD_FILES,
     build_head,
     feature_frame,
@@ -96,7 +95,7 @@ def test_wrong_format_is_refused(model_copy):
     with pytest.raises(ModelError) as err:
         load_model(model_copy)
     assert str(err.value) == (
-        f"{model_copy}: model format 99 made by pgtext 9.0.0; this pgtext (0.1.0) reads format {CARD_FORMAT}. "
+        f"{model_copy}: model format 99 made by pgtext 9.0.0; this pgtext (0.1.0) reads format 2, 3. "
         "Retrain it with this version."
     )
 
@@ -181,3 +180,26 @@ def test_loading_a_model_never_unpickles(model_dir, monkeypatch):
     model = load_model(model_dir)
     texts = ["Meer busverbindingen"]
     assert model.predict_scores(texts, embed_texts(FakeEmbedder(), texts)).shape == (1, 3)
+
+
+def test_format_2_model_without_gate_still_labels(model_dir, tmp_path):
+    """A model folder from before the gate (format 2: one head row per theme, raw confidence) loads and labels."""
+    import math
+
+    from pgtext.embed import FakeEmbedder, embed_texts
+
+    model = load_model(model_dir)
+    assert model.gate_threshold is not None and model.head.coef.shape[0] == 4  # 3 themes + the gate
+    model.head.coef, model.head.intercept = model.head.coef[:3], model.head.intercept[:3]
+    card = {key: value for key, value in model.card.items() if key not in ("gate", "files")}
+    card["format"] = 2
+    card["review"] = {"min_confidence": 0.5, "borderline_margin": 0.05}
+    model.card = card
+    old = load_model(save_model(model, tmp_path / "oud"))
+    assert old.gate_threshold is None
+    texts = ["Meer woningen voor ouderen", "De bus rijdt niet meer"]
+    scores, predicted, confidence, review = old.decide(texts, embed_texts(FakeEmbedder(), texts))
+    assert scores.shape == (2, 3)
+    assert predicted.tolist() == (scores >= old.thresholds).astype(int).tolist()
+    for row, chosen, conf in zip(scores, predicted, confidence):
+        assert conf == pytest.approx(math.prod(p if c else 1 - p for p, c in zip(row, chosen)))

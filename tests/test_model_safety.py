@@ -229,7 +229,7 @@ HOSTILE = {
     ),
     "coef_rows_not_the_themes": (
         None, lambda a: a.update(coef=a["coef"][:2], intercept=a["intercept"][:2]), None,
-        ARRAYS, lambda o: "array 'coef' has 2 rows, but the codebook in model_card.json has 3 themes",
+        ARRAYS, lambda o: "array 'coef' has 2 rows, but model_card.json has 3 themes and a gate",
     ),
     "duplicate_slugs": (
         None, None, lambda c: c["codebook"]["themes"][2].update(slug="wonen"),
@@ -473,7 +473,7 @@ def test_untouched_folders_still_load(model_dir):
     root = Path(__file__).resolve().parent.parent
     for path in (model_dir, root / "models" / "twente", root / "tests" / "corpus" / "model_handmade"):
         model = load_model(path)
-        assert model.head.coef.shape[0] == len(model.themes)
+        assert model.head.coef.shape[0] == len(model.themes) + (model.gate_threshold is not None)
 
 
 # --- The cap on what the models read ---------------------------------------------------

@@ -82,7 +82,10 @@ def work(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(work) -> Path:
-    ok("train", work / "labels.csv", "--model", work / "model", "--embedder", "fake", "--folds", "3")
+    # 64 fake-embedded labels cannot show 95% precision with 90% confidence (the default policy would
+    # flag every answer); these tests need answers on both sides of the flag, so the bar is lowered.
+    ok("train", work / "labels.csv", "--model", work / "model", "--embedder", "fake", "--folds", "3",
+       "--target-precision", "0.6", "--precision-level", "0.5")
     return work / "model"
 
 
@@ -90,7 +93,8 @@ def model(work) -> Path:
 def labelled(work, model) -> Path:
     """The 2026 sample export labelled on suggesties by the small model."""
     ok("label", SAMPLE, "--text-col", "suggesties", "--model", model, "-o", work / "labelled-2026.csv")
-    flags = read_table(work / "labelled-2026.csv").frame["needs_review"]
+    frame = read_table(work / "labelled-2026.csv").frame
+    flags = frame.loc[frame["suggesties"].str.strip() != "", "needs_review"]  # blanks are never flagged
     assert (flags == "false").sum() >= 10 and (flags == "true").sum() >= 10  # both kinds to review and audit
     return work / "labelled-2026.csv"
 

@@ -138,3 +138,34 @@ def test_train_model_checks_before_embedding(tmp_path, codebook):
     with pytest.raises(LabelsError) as err:
         train_model([path], codebook, Refuses())
     assert str(err.value).startswith("too few labelled answers to train: eenzaamheid (0); each theme needs at least 8.")
+
+
+def test_train_model_learns_an_any_theme_gate(fake_result, model_dir):
+    from pgtext.embed import embed_texts
+    from pgtext.model.store import load_model
+
+    card = fake_result.model.card
+    assert 0.05 <= card["gate"]["threshold"] <= 0.95
+    assert "gate" in card["classifier"]
+    # The saved head has one row per theme plus the gate; labelling uses it.
+    model = load_model(model_dir)
+    assert model.gate_threshold == card["gate"]["threshold"]
+    texts = [t for t, _ in LABEL_ROWS]
+    scores, gate = model.predict(texts, embed_texts(FakeEmbedder(), texts))
+    assert scores.shape == (len(texts), 3) and gate.shape == (len(texts),)
+    _, predicted, confidence, _ = model.decide(texts, embed_texts(FakeEmbedder(), texts))
+    assert not predicted[gate < model.gate_threshold].any()
+    assert ((confidence > 0) & (confidence < 1)).all()
+    # The review policy is calibrated and says how its cut-off was bounded.
+    review = card["review"]
+    assert len(review["calibration"]) == 2 and review["calibration"][0] > 0
+    assert review["bound"]["level"] == card["cv"]["precision_level"] == 0.9
+
+
+def test_no_gate_without_enough_answers_without_a_theme():
+    from pgtext.model.training import can_gate, with_gate_column
+
+    y = np.array([[1, 0]] * 20 + [[0, 0]] * 7)
+    assert not can_gate(y, 5)  # 7 answers without a theme: fewer than 8
+    assert can_gate(np.vstack([y, [[0, 0]]]), 5)
+    assert with_gate_column(np.array([[1, 0], [0, 0], [1, 1]])).tolist() == [[1, 0, 1], [0, 0, 0], [1, 1, 1]]

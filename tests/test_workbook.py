@@ -27,7 +27,8 @@ def ok(*args):
 
 
 @pytest.fixture(scope="module")
-def labelled(tmp_path_factory, exports, model_dir):
+def labelled(tmp_path_factory, exports, lenient_model_dir):
+    model_dir = lenient_model_dir
     """The fixture export labelled on vraag1, once as .csv and once as .xlsx."""
     folder = tmp_path_factory.mktemp("labelled")
     for suffix in ("csv", "xlsx"):
@@ -125,7 +126,8 @@ def test_review_report_and_accept_give_the_same_from_xlsx_and_csv(labelled, tmp_
     pd.testing.assert_frame_equal(labels_x, labels_csv)
 
 
-def test_report_workbook_shows_shares_as_percentages_and_quotes_carry_the_id(labelled, tmp_path, model_dir):
+def test_report_workbook_shows_shares_as_percentages_and_quotes_carry_the_id(labelled, tmp_path, lenient_model_dir):
+    model_dir = lenient_model_dir
     _, xlsx = labelled
     target = tmp_path / "report.xlsx"
     ok("report", xlsx, "--model", model_dir, "-o", target, "--quotes", "2")
@@ -144,7 +146,8 @@ def test_report_workbook_shows_shares_as_percentages_and_quotes_carry_the_id(lab
     assert quotes.cell(row=2, column=q_header.index("quote") + 1).alignment.wrap_text
 
 
-def test_quotes_of_a_file_without_ids_name_the_export_row(tmp_path, exports, model_dir):
+def test_quotes_of_a_file_without_ids_name_the_export_row(tmp_path, exports, lenient_model_dir):
+    model_dir = lenient_model_dir
     source = tmp_path / "zonder-id.csv"
     frame = read_table(exports["comma"]).frame.drop(columns=["respondent_id"])
     frame.to_csv(source, index=False)

@@ -86,13 +86,14 @@ def format_card(card: dict, folder: str) -> str:
 @click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Sentence embeddings, word+char n-gram TF-IDF, or both.")
 @click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
 @click.option("--target-precision", default=config.TARGET_PRECISION, show_default=True, type=click.FloatRange(0.5, 1.0), help="Review policy: answers not flagged must have exactly the right themes this often (on cross-validation).")
+@click.option("--precision-level", default=config.PRECISION_LEVEL, show_default=True, type=click.FloatRange(0.5, 0.99), help="Review policy: confidence that the target holds (Clopper-Pearson lower bound on out-of-fold answers); 0.5 is about 'met on average'. Few labels and a high level flag everything.")
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
 @backend_option
 @encoding_option
 @cache_dir_option
 @no_cache_option
 @quiet_option
-def train(labels, model_dir, codebook, embedder, features, folds, target_precision, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+def train(labels, model_dir, codebook, embedder, features, folds, target_precision, precision_level, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
     """Train a theme model on hand-labelled answers and cross-validate it.
 
     LABELS are CSV/XLSX files with a 'text' column and a 'themes' column (slugs or
@@ -116,7 +117,7 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
         result = train_model(
             list(labels), book, embedder_for(embedder, backend, cache_dir), features=features, folds=folds,
             cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
-            target_precision=target_precision,
+            target_precision=target_precision, precision_level=precision_level,
         )
     for warning in result.labelled.warnings:
         warn(warning)
@@ -144,6 +145,11 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
             f"review policy: {review['flagged_share']:.0%} flagged; of the rest "
             f"{review['accepted_exact_accuracy']:.0%} have exactly the right themes"
         )
+        if cv.get("precision_level"):
+            lines.append(
+                f"(cut-off chosen so that the precision of unflagged answers is at least "
+                f"{cv['target_precision']:.0%} with {cv['precision_level']:.0%} confidence)"
+            )
     return "\n".join(lines)
 
 

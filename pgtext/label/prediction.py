@@ -13,7 +13,6 @@ from pgtext.errors import InputError, ModelError
 from pgtext.files.columns import resolve_column, shown_list
 from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
-from pgtext.model.decisions import ReviewPolicy, decide
 from pgtext.model.store import ThemeModel
 
 PREDICTED = "predicted_themes"
@@ -140,10 +139,7 @@ def score_texts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(scores, predicted 0/1, confidence, needs_review) for non-blank texts."""
     embeddings = embed_texts(embedder, texts, cache=cache, progress=progress)
-    scores = model.predict_scores(texts, embeddings)
-    policy = ReviewPolicy(**model.card.get("review", {}))
-    predicted, confidence, needs_review = decide(scores, model.thresholds, policy)
-    return scores, predicted, confidence, needs_review
+    return model.decide(texts, embeddings)
 
 
 def label_frame(

@@ -12,7 +12,8 @@ from pgtext.model.codebook import Codebook, theme_key, valid_slug
 from pgtext.model.head import ARRAYS_FILE, MAX_DIMENSION, SPEC_FILE
 from pgtext.model.safe_files import Check, short
 
-CARD_FORMAT = 2
+CARD_FORMAT = 3  # 3: optional "any theme" gate (one more head row, card "gate"), calibrated review policy
+READABLE_FORMATS = (2, 3)  # format 2 (no gate, raw confidence) still labels as it did
 HEAD_FILES = (SPEC_FILE, ARRAYS_FILE)
 FEATURE_SETS = ("both", "embeddings", "tfidf")
 MAX_THEMES = 500
@@ -41,9 +42,20 @@ def check_card(card: dict, card_path: Path) -> None:
         check.keys(thresholds, "'thresholds'", tuple(slugs))
         for slug in slugs:
             check.number(thresholds[slug], f"thresholds[{slug!r}]", 0, 1)
+    if "gate" in card:
+        gate = check.mapping(card["gate"], "'gate'")
+        check.keys(gate, "'gate'", ("threshold",))
+        check.number(gate["threshold"], "gate 'threshold'", 0, 1)
     if "review" in card:
         review = check.mapping(card["review"], "'review'")
-        check.keys(review, "'review'", (), ("min_confidence", "borderline_margin"))
+        check.keys(review, "'review'", (), ("min_confidence", "borderline_margin", "calibration", "bound"))
+        if "calibration" in review:
+            pair = check.listing(review["calibration"], "review 'calibration'", 2)
+            check.that(len(pair) == 2, "review 'calibration' is not a (slope, intercept) pair")
+            for value in pair:
+                check.number(value, "review 'calibration'", -1e6, 1e6)
+        if "bound" in review:
+            check.mapping(review["bound"], "review 'bound'")  # informative only, never read for decisions
         if "min_confidence" in review:
             check.number(review["min_confidence"], "review 'min_confidence'", 0, FLAG_ALL)
         if "borderline_margin" in review:

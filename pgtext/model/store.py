@@ -37,9 +37,16 @@ from pgtext.model.card import (  # noqa: F401
     FLAG_ALL,
     HEAD_FILES,
     MAX_THEMES,
+    READABLE_FORMATS,
     check_card,
 )
 from pgtext.model.codebook import Codebook
+from pgtext.model.features import (  # noqa: F401
+    build_head,
+    embedding_columns,
+    feature_frame,
+    request_cues,
+)
 from pgtext.model.head import ARRAYS_FILE, SPEC_FILE, LinearHead
 from pgtext.model.safe_files import (
     NOT_PGTEXT,
@@ -48,50 +55,9 @@ from pgtext.model.safe_files import (
     read_file,
     short,
 )
-from pgtext.text.capped import model_text
 
 CARD_FILE = "model_card.json"
 _CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook, embedder)
-
-
-def build_head(
-    features: str,
-    dimension: int,
-    seed: int = config.SEED,
-    c: float = config.LOGREG_C,
-    embedding_weight: float = config.EMBEDDING_WEIGHT,
-):
-    """An unfitted pipeline: DataFrame(text, e0..eN) -> features -> one logistic regression per theme."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import Pipeline
-
-    if features not in FEATURE_SETS:
-        raise ModelError(f"unknown feature set {features!r}; choose one of {', '.join(FEATURE_SETS)}.")
-    parts = []
-    if features in ("both", "tfidf"):
-        tfidf = dict(sublinear_tf=True, strip_accents="unicode", lowercase=True, min_df=1)
-        parts.append(("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), **tfidf), "text"))
-        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), **tfidf), "text"))
-    if features in ("both", "embeddings"):
-        parts.append(("embedding", "passthrough", embedding_columns(dimension)))
-    classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
-    weights = {"embedding": embedding_weight} if features == "both" else None
-    columns = ColumnTransformer(parts, transformer_weights=weights)
-    return Pipeline([("features", columns), ("classifier", OneVsRestClassifier(classifier))])
-
-
-def embedding_columns(dimension: int) -> list[str]:
-    return [f"e{i}" for i in range(dimension)]
-
-
-def feature_frame(texts: list[str], embeddings: np.ndarray) -> pd.DataFrame:
-    """The head's input: the raw text beside its embedding (every stage takes precomputed embeddings)."""
-    frame = pd.DataFrame(embeddings, columns=embedding_columns(embeddings.shape[1]))
-    frame.insert(0, "text", pd.Series([model_text(t) for t in texts], dtype=object))  # the TF-IDF reads what the embedder reads
-    return frame
 
 
 @dataclass
@@ -117,10 +83,17 @@ class ThemeModel:
     def embedder(self) -> dict:
         return self.card["embedder"]
 
-    def predict_scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
-        """Probability per theme, shape (n, themes)."""
+    @property
+    def gate_threshold(self) -> float | None:
+        """Threshold of the "any theme" gate (None: the model has no gate)."""
+        gate = self.card.get("gate")
+        return float(gate["threshold"]) if isinstance(gate, dict) else None
+
+    def predict(self, texts: list[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probability per theme, shape (n, themes); the gate's "any theme" probability or None)."""
+        themes = len(self.themes)
         if not texts:
-            return np.zeros((0, len(self.themes)))
+            return np.zeros((0, themes)), (np.zeros(0) if self.gate_threshold is not None else None)
         expected = getattr(self.head, "embedding_dimension", embeddings.shape[1])
         if getattr(self.head, "embedding_weight", None) is not None and embeddings.shape[1] != expected:
             raise ModelError(  # a card can claim an embedder id whose vectors its head cannot read
@@ -130,7 +103,24 @@ class ThemeModel:
         scores = np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
         if not np.isfinite(scores).all():  # NaN would leave every answer unflagged: never pass one on
             raise ModelError(f"this model gives scores that are not numbers; {NOT_PGTEXT}.")
-        return scores
+        if self.gate_threshold is None:
+            return scores[:, :themes], None
+        if scores.shape[1] != themes + 1:
+            raise ModelError("the model card names a gate the head does not have; copy the folder again or retrain.")
+        return scores[:, :themes], scores[:, themes]
+
+    def predict_scores(self, texts: list[str], embeddings: np.ndarray) -> np.ndarray:
+        """Probability per theme, shape (n, themes)."""
+        return self.predict(texts, embeddings)[0]
+
+    def decide(self, texts: list[str], embeddings: np.ndarray):
+        """(scores, predicted 0/1, confidence, needs_review) with the card's thresholds, gate and review policy."""
+        from pgtext.model.decisions import ReviewPolicy, decide
+
+        scores, gate = self.predict(texts, embeddings)
+        policy = ReviewPolicy(**self.card.get("review", {}))
+        predicted, confidence, needs_review = decide(scores, self.thresholds, policy, gate, self.gate_threshold)
+        return scores, predicted, confidence, needs_review
 
 
 def library_versions() -> dict[str, str]:
@@ -296,13 +286,13 @@ def read_card(folder: str | Path) -> dict:
     card = parse_json(card_path, data, "model card")
     if not isinstance(card, dict):
         raise ModelError(f"{card_path}: damaged model card (not a JSON object); retrain or copy the folder again.")
-    if type(card.get("format")) is not int or card["format"] != CARD_FORMAT:
+    if type(card.get("format")) is not int or card["format"] not in READABLE_FORMATS:
         version = card.get("pgtext_version", "?")
         if not (isinstance(version, str) and len(version) <= 20 and version.isprintable()):
             version = short(version, 20)
         raise ModelError(
             f"{folder}: model format {short(card.get('format'), 20)} made by pgtext {version}; "
-            f"this pgtext ({__version__}) reads format {CARD_FORMAT}. Retrain it with this version."
+            f"this pgtext ({__version__}) reads format {', '.join(map(str, READABLE_FORMATS))}. Retrain it with this version."
         )
     _require(card, card_path, ("codebook", "embedder"))
     check_card(card, card_path)
@@ -341,9 +331,11 @@ def load_model(folder: str | Path) -> ThemeModel:
 def _check_fit(head: LinearHead, card: dict, folder: Path) -> None:
     """The head and the card must describe the same model: themes, embedding size, feature set."""
     themes = len(card["codebook"]["themes"])
+    rows = themes + (1 if "gate" in card else 0)  # the "any theme" gate is one more row
     Check(folder / ARRAYS_FILE).that(
-        head.coef.shape[0] == themes,
-        f"array 'coef' has {head.coef.shape[0]} rows, but the codebook in {CARD_FILE} has {themes} themes",
+        head.coef.shape[0] == rows,
+        f"array 'coef' has {head.coef.shape[0]} rows, but {CARD_FILE} has {themes} themes"
+        + (" and a gate" if rows > themes else ""),
     )
     check = Check(folder / SPEC_FILE)
     dimension = card["embedder"]["dimension"]

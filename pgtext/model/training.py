@@ -48,22 +48,51 @@ def train_model(
     encoding: str | None = None,
     seed: int = config.SEED,
     target_precision: float = config.TARGET_PRECISION,
+    precision_level: float = config.PRECISION_LEVEL,
 ) -> TrainResult:
     """Train on labelled files; cross-validate; fit the final head on everything."""
     labelled = load_labels(label_paths, codebook, encoding=encoding)
     check_trainable(labelled, folds)
     embeddings = embed_texts(embedder, labelled.texts, cache=cache, progress=progress)
+    return fit_labelled(labelled, embeddings, embedder, features, folds, seed, target_precision,
+                        precision_level=precision_level)
+
+
+def fit_labelled(
+    labelled: LabelledSet,
+    embeddings: np.ndarray,
+    embedder: Embedder,
+    features: str = config.DEFAULT_FEATURES,
+    folds: int = config.DEFAULT_FOLDS,
+    seed: int = config.SEED,
+    target_precision: float = config.TARGET_PRECISION,
+    head_options: dict | None = None,
+    gate: bool = config.ANY_THEME_GATE,
+    precision_level: float = config.PRECISION_LEVEL,
+) -> TrainResult:
+    """The recipe on answers already embedded (``train_model`` after reading and embedding;
+    the benchmarks call it on subsets)."""
+    codebook = labelled.codebook
     frame = feature_frame(labelled.texts, embeddings)
     dimension = embeddings.shape[1]
 
-    make_head = partial(build_head, features, dimension, seed)
-    oof, fold_ids = out_of_fold_scores(frame, labelled.y, make_head, folds, seed)
-    thresholds = tune_thresholds(labelled.y, oof)
-    policy = tune_review_policy(labelled.y, oof, thresholds, target_precision)
-    cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, target_precision)
-    cv.update({"folds": folds, "seed": seed, "target_precision": target_precision})
+    make_head = partial(build_head, features, dimension, seed, **(head_options or {}))
+    with_gate = gate and can_gate(labelled.y, folds)
+    targets = with_gate_column(labelled.y) if with_gate else labelled.y
+    oof, fold_ids = out_of_fold_scores(frame, targets, make_head, folds, seed)
+    themes = labelled.y.shape[1]
+    all_thresholds = tune_thresholds(targets, oof)
+    thresholds = all_thresholds[:themes]
+    gate_threshold = float(all_thresholds[themes]) if with_gate else None
+    theme_oof, gate_oof = split_gate(oof, themes)
+    policy = tune_review_policy(labelled.y, theme_oof, thresholds, target_precision, gate_oof, gate_threshold,
+                                precision_level)
+    cv = cross_fitted_report(labelled.y, oof, fold_ids, codebook.slugs, target_precision, precision_level)
+    cv.update({"folds": folds, "seed": seed, "target_precision": target_precision,
+               "precision_level": precision_level})
 
-    head = LinearHead.from_pipeline(make_head().fit(frame, labelled.y), dimension)
+    with single_threaded_blas():
+        head = LinearHead.from_pipeline(make_head().fit(frame, targets), dimension)
     card = {
         "format": CARD_FORMAT,
         "pgtext_version": __version__,
@@ -80,8 +109,10 @@ def train_model(
         "classifier": (
             f"one-vs-rest LogisticRegression(C={config.LOGREG_C}, class_weight=balanced); "
             f"embedding weight {config.EMBEDDING_WEIGHT}"
+            + ("; an 'any theme' gate" if with_gate else "")
         ),
         "thresholds": {s: float(t) for s, t in zip(codebook.slugs, thresholds)},
+        **({"gate": {"threshold": gate_threshold}} if with_gate else {}),
         "review": policy.to_dict(),
         "cv": cv,
         "versions": library_versions(),
@@ -106,6 +137,24 @@ def check_trainable(labelled: LabelledSet, folds: int) -> None:
         raise LabelsError(f"themes on (almost) every answer cannot be learned: {', '.join(always)}; add answers without them.")
 
 
+def can_gate(y: np.ndarray, folds: int) -> bool:
+    """An "any theme" gate needs answers without a theme (and with one) in every fold."""
+    any_theme = np.asarray(y).any(axis=1)
+    need = max(config.MIN_POSITIVES, folds)
+    return int((~any_theme).sum()) >= need and int(any_theme.sum()) >= need
+
+
+def with_gate_column(y: np.ndarray) -> np.ndarray:
+    """The themes plus one last column: 1 where the answer has any theme (what the gate learns)."""
+    y = np.asarray(y)
+    return np.column_stack([y, y.any(axis=1)]).astype(y.dtype)
+
+
+def split_gate(scores: np.ndarray, themes: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(theme scores, gate scores or None) from a head's output."""
+    return scores[:, :themes], (scores[:, themes] if scores.shape[1] > themes else None)
+
+
 def stratification_key(y: np.ndarray) -> np.ndarray:
     """Each answer's rarest theme (or "none"), so every fold sees every theme."""
     counts = y.sum(axis=0)
@@ -124,13 +173,29 @@ def out_of_fold_scores(frame, y: np.ndarray, make_head: Callable[[], object], fo
     from sklearn.model_selection import StratifiedKFold
 
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    oof = np.zeros(y.shape, dtype=float)
+    oof = None  # as wide as the head's output (a head may add columns, such as a gate)
     fold_ids = np.zeros(len(y), dtype=int)
-    for fold, (train, test) in enumerate(splitter.split(frame, stratification_key(y))):
-        head = make_head().fit(frame.iloc[train], y[train])
-        oof[test] = head.predict_proba(frame.iloc[test])
-        fold_ids[test] = fold
+    with single_threaded_blas():
+        for fold, (train, test) in enumerate(splitter.split(frame, stratification_key(y))):
+            head = make_head().fit(frame.iloc[train], y[train])
+            scores = np.asarray(head.predict_proba(frame.iloc[test]))
+            if oof is None:
+                oof = np.zeros((len(y), scores.shape[1]), dtype=float)
+            oof[test] = scores
+            fold_ids[test] = fold
     return oof, fold_ids
+
+
+def single_threaded_blas():
+    """BLAS on one thread while fitting the head.
+
+    L-BFGS makes many small vector operations over ~20,000 features; multi-threaded
+    OpenBLAS spends more time waking threads than computing, badly so when other
+    work shares the cores (18 s instead of 0.7 s for five themes on a busy 2-core machine).
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def tune_thresholds(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -151,19 +216,28 @@ def tune_thresholds(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return thresholds
 
 
-def cross_fitted_report(y, oof, fold_ids, slugs: list[str], target_precision: float) -> dict:
+def cross_fitted_report(
+    y, oof, fold_ids, slugs: list[str], target_precision: float, precision_level: float = config.PRECISION_LEVEL
+) -> dict:
     """Metrics where each fold's thresholds and review cut-off were tuned on the other folds only.
 
     Tuning them on the same scores they are judged on would flatter the model;
     this keeps the reported figures honest.
     """
+    themes = y.shape[1]
+    targets = with_gate_column(y) if oof.shape[1] > themes else y
     predicted = np.zeros_like(y)
     needs_review = np.zeros(len(y), dtype=bool)
     for fold in np.unique(fold_ids):
         inside = fold_ids == fold
-        thresholds = tune_thresholds(y[~inside], oof[~inside])
-        policy = tune_review_policy(y[~inside], oof[~inside], thresholds, target_precision)
-        pred, _, review = decide(oof[inside], thresholds, policy)
+        all_thresholds = tune_thresholds(targets[~inside], oof[~inside])
+        thresholds = all_thresholds[:themes]
+        gate_threshold = float(all_thresholds[themes]) if oof.shape[1] > themes else None
+        scores, gate = split_gate(oof[~inside], themes)
+        policy = tune_review_policy(y[~inside], scores, thresholds, target_precision, gate, gate_threshold,
+                                    precision_level)
+        scores, gate = split_gate(oof[inside], themes)
+        pred, _, review = decide(scores, thresholds, policy, gate, gate_threshold)
         predicted[inside] = pred
         needs_review[inside] = review
     report = theme_metrics(y, predicted, slugs)
