@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from pgtext.cli import cli
-from pgtext.embed import FakeEmbedder
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting import discovery as discovery_module
@@ -26,6 +25,7 @@ from pgtext.reporting.discovery_render import (
     discovery_markdown,
     discovery_text,
 )
+from tests.fakes import FakeEmbedder
 
 THEMES = [
     {"slug": "visie", "name": "Gedeelde visie", "description": "Een gedeelde visie en koers voor de regio, met doelen en een meerjarenplan."},
