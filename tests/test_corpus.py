@@ -174,7 +174,7 @@ def test_corpus_case_in_a_real_process(case, tmp_path, model_dir, codebook_path)
     run = prepare(case, tmp_path, model_dir, codebook_path)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     # the fake embedder is registered by the tests, so cases with it start pgtext through tests/run_pgtext.py
-    command = PGTEXT_WITH_FAKE if re.search(r"\{model\}|--embedder fake", case["args"]) else [sys.executable, "-m", "pgtext"]
+    command = PGTEXT_WITH_FAKE if re.search(r"\{model\}|--model \{input\}|--embedder fake", case["args"]) else [sys.executable, "-m", "pgtext"]
     proc = subprocess.run(
         [*command, *run.args], capture_output=True, text=True, encoding="utf-8", env=env,
         cwd=tmp_path, timeout=120,
