@@ -38,7 +38,7 @@ from pgtext.files.safe_cells import SHEET_TITLE_LIMIT, sheet_titles
 from pgtext.files.tables import read_table
 from tests.fakes import PGTEXT_WITH_FAKE, FakeEmbedder
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TEXTS = [f"Antwoord {i}: meer woningen en een betere bus." for i in range(40)]
 
 

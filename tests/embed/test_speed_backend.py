@@ -29,7 +29,7 @@ from pgtext.label.prediction import check_compatible
 from pgtext.model.store import ThemeModel, load_model
 from tests.fakes import FakeEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [ROOT / "samples" / "regioscan-2025.csv", ROOT / "samples" / "regioscan-2026.csv",
            ROOT / "samples" / "regioscan-2026-klein.xlsx"]
 SAMPLE_COLUMNS = ["toelichting_beleid", "toelichting_inbedding", "toelichting_toepassing", "toelichting_regio",

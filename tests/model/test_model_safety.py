@@ -471,7 +471,7 @@ def test_embedder_giving_other_dimensions_is_refused_not_a_key_error(folder):
 
 
 def test_untouched_folders_still_load(model_dir):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for path in (model_dir, root / "models" / "twente", root / "tests" / "corpus" / "model_handmade"):
         model = load_model(path)
         assert model.head.coef.shape[0] == len(model.themes)
