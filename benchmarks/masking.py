@@ -2,7 +2,7 @@
 
 Run by hand:  python benchmarks/masking.py [--cases tests/fixtures/masking_names.txt]
 Writes benchmarks/results/masking.md (quoted in the README) and prints the same figures.
-tests/test_masking.py runs ``measure`` on the same file and holds the figures to a floor and ceiling.
+tests/text/test_masking.py runs ``measure`` on the same file and holds the figures to a floor and ceiling.
 
 - name recall: share of marked names whose every letter lies inside a masked span;
 - false-mask rate: share of sentences without a name in which anything at all was masked;

@@ -27,7 +27,6 @@ CODEBOOK_FILENAME = "codebook.csv"
 DEFAULT_EMBEDDER = "minilm"
 #: The shipped int8 ONNX export of "minilm" (scripts/export_default_onnx.py writes it).
 SHIPPED_ONNX_DIR = PACKAGE_DATA / "minilm"
-FAKE_EMBEDDER = "fake"
 
 CACHE_ENV = "PGTEXT_CACHE_DIR"
 #: Seconds to wait for an embedding cache another process is writing; then go on without it.
@@ -117,8 +116,8 @@ def backend(flag: str | None = None, card: str | None = None, embedder: str | No
 
 
 def default_backend(embedder: str | None = None) -> str:
-    """onnx for the shipped embedder (and the fake one), torch for any other model."""
-    return DEFAULT_BACKEND if embedder in (None, DEFAULT_EMBEDDER, FAKE_EMBEDDER) else OTHER_MODELS_BACKEND
+    """onnx for the shipped embedder, torch for any other model."""
+    return DEFAULT_BACKEND if embedder in (None, DEFAULT_EMBEDDER) else OTHER_MODELS_BACKEND
 
 
 def cpu_threads() -> int:

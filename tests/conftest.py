@@ -15,6 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from pgtext.cli import cli
+from tests.fakes import register_fake
+
+register_fake()  # `--embedder fake` and model cards naming "fake", in every in-process test
 
 CODEBOOK_ROWS = [
     {

@@ -17,7 +17,8 @@ exit code, a fragment the output must contain, and checks on the output file:
 
 Every case also checks: no traceback, the input unchanged, and after a failure one
 'Error: ...' line (exit 1) or a usage message (exit 2) and no output file left behind.
-Cases marked in the subprocess column run once more as a real ``python -m pgtext`` process.
+Cases marked in the subprocess column run once more as a real ``python -m pgtext`` process (through
+tests/run_pgtext.py, which registers the fake embedder, where the case uses it).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from openpyxl import load_workbook
 
 from pgtext.cli import cli
 from pgtext.files.tables import read_table
+from tests.fakes import PGTEXT_WITH_FAKE
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 with open(CORPUS / "cases.csv", encoding="utf-8", newline="") as _handle:
@@ -171,8 +173,10 @@ def test_corpus_case(case, tmp_path, model_dir, codebook_path):
 def test_corpus_case_in_a_real_process(case, tmp_path, model_dir, codebook_path):
     run = prepare(case, tmp_path, model_dir, codebook_path)
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    # the fake embedder is registered by the tests, so cases with it start pgtext through tests/run_pgtext.py
+    command = PGTEXT_WITH_FAKE if re.search(r"\{model\}|--model \{input\}|--embedder fake", case["args"]) else [sys.executable, "-m", "pgtext"]
     proc = subprocess.run(
-        [sys.executable, "-m", "pgtext", *run.args], capture_output=True, text=True, encoding="utf-8", env=env,
+        [*command, *run.args], capture_output=True, text=True, encoding="utf-8", env=env,
         cwd=tmp_path, timeout=120,
     )
     check(case, run, proc.returncode, proc.stdout, proc.stderr)

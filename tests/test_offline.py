@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pgtext import config
+from tests.fakes import PGTEXT_WITH_FAKE
 
 GUARD = '''
 import os, socket
@@ -84,8 +85,8 @@ def test_the_guard_blocks_and_logs(tmp_path):
 def test_label_with_a_local_model_makes_no_network_call(tmp_path, exports, model_dir):
     env, log = _offline_env(tmp_path)
     out = tmp_path / "uit.csv"
-    proc = _run(["-m", "pgtext", "label", str(exports["comma"]), "--model", str(model_dir), "--text-col", "vraag1",
-                 "-o", str(out)], env, tmp_path)
+    proc = _run([PGTEXT_WITH_FAKE[1], "label", str(exports["comma"]), "--model", str(model_dir), "--text-col", "vraag1",
+                 "-o", str(out)], env, tmp_path)  # the fake-embedder model: pgtext with the fake registered
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
     assert not log.exists(), log.read_text(encoding="utf-8")

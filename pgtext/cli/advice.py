@@ -4,7 +4,7 @@ The library's messages name the option that fixes a problem (``--delimiter``, ``
 ``--encoding``, ...), but not every command has every option: ``train`` reads CSV files
 without a ``--delimiter``. Before a message, note or warning is printed, each clause that
 names an option the running command lacks is replaced by wording that works without it.
-``tests/test_messages.py`` runs every command on bad inputs and checks that every option
+``tests/cli/test_messages.py`` runs every command on bad inputs and checks that every option
 named in what it prints exists on that command.
 """
 

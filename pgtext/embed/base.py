@@ -5,8 +5,6 @@ Backends live beside this module (torch_backend, onnx); ``pgtext.embed.resolve``
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -29,22 +27,6 @@ class Embedder(Protocol):
     def dimension(self) -> int: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
-
-
-class FakeEmbedder:
-    """Deterministic hashed bag of words, no model: for tests and dry runs only."""
-
-    name = config.FAKE_EMBEDDER
-    id = "fake-hash-64"
-    dimension = 64
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for token in re.findall(r"\w+", text.casefold()):
-                digest = hashlib.md5(token.encode()).digest()
-                out[row, digest[0] % self.dimension] += 1.0 if digest[1] % 2 else -1.0
-        return _normalise(out)
 
 
 #: Pieces x tokens² per batch, which attention memory grows with: 32 pieces of 64 tokens, 8 of 128, 2 of 256.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from pgtext import config
-from pgtext.embed.base import Embedder, FakeEmbedder, Progress
+from pgtext.embed.base import Embedder, Progress
 from pgtext.embed.cache import EmbeddingCache, text_key
 from pgtext.embed.torch_backend import (
     SentenceTransformerEmbedder,
@@ -16,11 +17,33 @@ from pgtext.embed.torch_backend import (
 )
 from pgtext.errors import EmbedderError
 
+#: Embedders registered by name: name -> a function without arguments that makes one.
+_REGISTERED: dict[str, Callable[[], Embedder]] = {}
+
+
+def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
+    """Make the embedder name ``name`` resolve to ``factory()``: for tests (their fake) and plugins.
+
+    A registered name comes before pgtext's own names and is used whatever the backend. A model
+    trained with it names it in its card, so loading that model needs the same registration in
+    the process that loads it; the card check calls ``factory()`` too, so keep it cheap (load
+    weights on the first ``embed``). Registering a name again replaces the factory.
+    """
+    if not name or name == config.DEFAULT_EMBEDDER:
+        raise ValueError(f"cannot register an embedder as {name!r}")
+    _REGISTERED[name] = factory
+
+
+def registered_embedder(name: str) -> Embedder | None:
+    """A new embedder of a registered name, or None when nothing registered that name."""
+    factory = _REGISTERED.get(name)
+    return factory() if factory else None
+
 
 def get_embedder(
     name: str | None = None, backend: str | None = None, cache_dir: str | Path | None = None
 ) -> Embedder:
-    """Resolve an embedder name: "minilm" (default, shipped), "fake", a folder path, or a hub name.
+    """Resolve an embedder name: "minilm" (default, shipped), a folder path, a hub name, or a registered name.
 
     ``backend`` is "onnx" or "torch"; without one, ``config.default_backend``: onnx for "minilm",
     whose int8 export ships with pgtext, torch for any other model. Another model's onnx export is
@@ -30,8 +53,9 @@ def get_embedder(
     backend = backend or config.default_backend(name)
     if backend not in config.BACKENDS:
         raise EmbedderError(f"unknown backend {backend!r}; use one of: {', '.join(config.BACKENDS)}.")
-    if name == config.FAKE_EMBEDDER:
-        return FakeEmbedder()  # no network to run: every backend gives the same vectors
+    registered = registered_embedder(name)
+    if registered is not None:  # tests and plugins: the factory picks its own way to run
+        return registered
     if backend == "onnx":
         from pgtext.embed.onnx import OnnxEmbedder
         from pgtext.embed.shipped import same_weights, shipped_model

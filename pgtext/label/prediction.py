@@ -22,7 +22,7 @@ SCORE_PREFIX = "score_"
 QUESTION = "question"
 TEXT = "text"
 ROW = "row"
-_AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
+AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
 
 _FLAGGED = frozenset({"true", "1", "ja", "yes"})
@@ -113,7 +113,7 @@ def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) ->
     """Match --text-col names to columns (exact, then case-insensitive); explain what exists if not."""
     columns = [str(c) for c in frame.columns]
     if not wanted:
-        for candidate in _AUTO_TEXT_COLUMNS:
+        for candidate in AUTO_TEXT_COLUMNS:
             for col in columns:
                 if col.casefold() == candidate:
                     return [col]

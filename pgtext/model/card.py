@@ -3,10 +3,12 @@ range, before anything uses it (a model folder from someone else may only change
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pgtext import config
-from pgtext.embed import FakeEmbedder, weights_id
+from pgtext.embed import registered_embedder, weights_id
+from pgtext.errors import ModelError
 from pgtext.i18n import LANGUAGES
 from pgtext.model.codebook import Codebook, theme_key, valid_slug
 from pgtext.model.head import ARRAYS_FILE, MAX_DIMENSION, SPEC_FILE
@@ -109,14 +111,20 @@ def _check_embedder(check: Check, embedder: dict) -> None:
     if "backend" in embedder:
         check.choice(embedder["backend"], "embedder 'backend'", config.BACKENDS)
     weights = weights_id(ident)
-    if name == config.FAKE_EMBEDDER:
-        fits = weights == FakeEmbedder.id and dimension == FakeEmbedder.dimension
+    registered = registered_embedder(name) if name != config.DEFAULT_EMBEDDER else None
+    if registered is not None:  # a test's or plugin's embedder: it says which id and dimension it gives
+        fits = weights == weights_id(registered.id) and dimension == registered.dimension
     elif name == config.DEFAULT_EMBEDDER:
         fits = weights.startswith(f"{config.DEFAULT_EMBEDDER}:")
     elif Path(name).is_absolute():
         fits = weights.startswith("path:")
     elif "/" in name and not name.startswith((".", "~")):
         fits = weights == f"hub:{name}"
+    elif re.fullmatch(r"\w[\w.-]*", name):
+        raise ModelError(
+            f"{check.path}: embedder {short(name)} is not available; the model was trained with an embedder that a test "
+            "or plugin registers (pgtext.embed.register_embedder). Load it where that is registered, or train it again."
+        )
     else:
         check.fail(f"embedder 'name' is {short(name)}, not a name pgtext writes (minilm, a folder or a hub name)")
     check.that(fits, f"embedder 'id' {short(ident)} does not belong to embedder {short(name)}")

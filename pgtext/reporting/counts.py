@@ -19,19 +19,8 @@ import pandas as pd
 from pgtext import config
 from pgtext.errors import InputError
 from pgtext.files.tables import read_table
-from pgtext.label.prediction import (
-    CONFIDENCE,
-    NEEDS_REVIEW,
-    PREDICTED,
-    QUESTION,
-    ROW,
-    SCORE_PREFIX,
-    TEXT,
-    find_id_column,
-    flagged,
-    resolve_column,
-    resolve_text_columns,
-)
+from pgtext.label.prediction import resolve_column
+from pgtext.label.reader import labelled_output
 from pgtext.model.codebook import Codebook
 from pgtext.reporting.quotes import pick_quotes, text_vectors
 
@@ -169,43 +158,21 @@ def _answers_of(
     by: str | None,
     text_col: str | None,
 ) -> pd.DataFrame:
+    data = labelled_output(frame, codebook, text_col, source=source)
     columns = [str(c) for c in frame.columns]
-    slugs = codebook.slugs
-    needed = [PREDICTED, CONFIDENCE, NEEDS_REVIEW]
-    if not set(needed) <= set(columns):
-        raise InputError(f"{source}: not a 'pgtext label' output (no {', '.join(needed)} columns); label it first.")
-    scored = [c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)]
-    if scored != slugs:
-        raise InputError(
-            f"{source}: labelled with themes {', '.join(scored) or '(none)'}, but the model's codebook has "
-            f"{', '.join(slugs)}; give the --model that labelled this file."
-        )
-    long = {ROW, QUESTION, TEXT} <= set(columns)
     labels = frame.attrs.get("column_labels")  # SPSS variable labels, shown in "no such column" messages
-    if long:
-        texts, questions, respondents = frame[TEXT], frame[QUESTION], frame[ROW]
-    else:
-        column = resolve_text_columns(frame, [text_col] if text_col else [], source)[0]
-        texts, questions = frame[column], pd.Series(column, index=frame.index)
-        respondents = pd.Series(frame.index + 2, index=frame.index)  # spreadsheet row
-    id_column = find_id_column(columns)
     out = pd.DataFrame({
         "wave": frame[resolve_column(columns, wave_col, source, "--wave-col", labels)].astype(str).str.strip() if wave_col else wave,
-        "respondent": respondents.astype(str),
-        "id": frame[id_column].astype(str) if id_column else "",
-        "question": questions.astype(str),
-        "text": texts.astype(str),
-    })
+        "respondent": data.respondent,
+        "id": data.context.get("id", ""),
+        "question": data.context["question"],
+        "text": data.texts,
+    }, index=frame.index)
     out["group"] = frame[resolve_column(columns, by, source, "--by", labels)].astype(str).str.strip().replace("", BLANK_GROUP) if by else ALL
-    out["confident"] = ~flagged(frame[NEEDS_REVIEW])
-    parsed = [codebook.parse_themes(cell) for cell in frame[PREDICTED].astype(str)]
-    unknown = {token for _, tokens in parsed for token in tokens}
-    if unknown:
-        raise InputError(f"{source}: predicted_themes holds {', '.join(sorted(unknown))}, not in the model's codebook.")
-    chosen = pd.Series([{s for s, on in zip(slugs, found) if on} for found, _ in parsed], index=frame.index, dtype=object)
-    for slug in slugs:
-        out[f"has:{slug}"] = chosen.map(lambda s, slug=slug: slug in s)
-        out[f"score:{slug}"] = pd.to_numeric(frame[SCORE_PREFIX + slug], errors="coerce")
+    out["confident"] = ~data.needs_review
+    for j, slug in enumerate(codebook.slugs):
+        out[f"has:{slug}"] = data.predicted[:, j].astype(bool)
+        out[f"score:{slug}"] = data.scores[:, j]
     return out[out["text"].str.strip() != ""].reset_index(drop=True)
 
 

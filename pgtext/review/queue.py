@@ -13,19 +13,8 @@ import pandas as pd
 
 from pgtext import config
 from pgtext.errors import InputError
-from pgtext.label.prediction import (
-    CONFIDENCE,
-    NEEDS_REVIEW,
-    PREDICTED,
-    QUESTION,
-    SCORE_PREFIX,
-    TEXT,
-    find_id_column,
-    listed,
-    resolve_column,
-)
-from pgtext.label.prediction import flagged as review_flags
-from pgtext.label.sav_output import THEME_PREFIX
+from pgtext.label.prediction import CONFIDENCE, SCORE_PREFIX
+from pgtext.label.reader import labelled_output
 from pgtext.model.codebook import Codebook
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
 
@@ -63,31 +52,13 @@ class ReviewSheet:
 def read_scored(
     frame: pd.DataFrame, codebook: Codebook, text_col: str | None = None, id_col: str | None = None, source: str = "input"
 ) -> Scored:
-    """Parse the columns 'pgtext label' added; the codebook must match its score columns."""
-    slugs = _check_columns(frame, codebook, source)
-    text_col = _text_column(frame, text_col, source)
-    n = len(frame)
-    texts = frame[text_col].astype(str).tolist()
-    confidence = pd.to_numeric(frame[CONFIDENCE].astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
-    scored = ~np.isnan(confidence) & np.array([bool(t.strip()) for t in texts], dtype=bool)
-    flagged = scored & review_flags(frame[NEEDS_REVIEW]).to_numpy()
-    prefill = np.zeros((n, len(slugs)), dtype=np.int8)
-    rows = (frame.index + 2).tolist()  # spreadsheet rows of the labelled file
-    for i, cell in enumerate(frame[PREDICTED].astype(str)):
-        found, unknown = codebook.parse_themes(cell)
-        if unknown:
-            raise InputError(f"{source}, row {rows[i]}: predicted theme {unknown[0]!r} is not in the codebook.")
-        prefill[i] = found
-    scores = np.column_stack(
-        [pd.to_numeric(frame[SCORE_PREFIX + s].astype(str), errors="coerce").fillna(0.0).to_numpy() for s in slugs]
+    """Parse the columns 'pgtext label' added (``pgtext.label.reader``); the codebook must match its score columns."""
+    data = labelled_output(frame, codebook, text_col, id_col, source, codebook_option="--codebook", guess_text=True)
+    scored = data.scored
+    return Scored(
+        data.texts, data.predicted, np.where(np.isnan(data.scores), 0.0, data.scores), data.confidence, scored,
+        scored & data.needs_review, data.context,
     )
-    long = text_col == TEXT and QUESTION in frame.columns
-    context: dict[str, list] = {"question": frame[QUESTION].astype(str).tolist() if long else [text_col] * n}
-    id_column = _id_column(frame, id_col, source)
-    if id_column:
-        context["id"] = frame[id_column].astype(str).tolist()
-    context["row"] = rows
-    return Scored(texts, prefill, scores, confidence, scored, flagged, context)
 
 
 def review_frame(
@@ -145,46 +116,3 @@ def review_frame(
         near_copies=int((sheet[SAME_AS].astype(str) != "").sum()), per_reason=per_reason,
     )
     return ReviewSheet(frame=sheet, summary=summary)
-
-
-def _check_columns(frame: pd.DataFrame, codebook: Codebook, source: str) -> list[str]:
-    missing = [c for c in (PREDICTED, CONFIDENCE, NEEDS_REVIEW) if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{source}: not a file written by 'pgtext label' (no {', '.join(missing)} column); "
-            f"label it first, e.g. pgtext label {source} --text-col COLUMN -o labelled.xlsx"
-        )
-    scored = [str(c)[len(SCORE_PREFIX) :] for c in frame.columns if str(c).startswith(SCORE_PREFIX)]
-    if scored != codebook.slugs:
-        raise InputError(
-            f"{source}: scored themes ({', '.join(scored) or 'none'}) do not match the codebook "
-            f"({', '.join(codebook.slugs)}); give the codebook the model was trained with: --codebook FILE."
-        )
-    return codebook.slugs
-
-
-def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
-    """--text-col, else 'text' (long output), else the one column that is filled exactly where scores are."""
-    columns = [str(c) for c in frame.columns]
-    if wanted:
-        return resolve_column(columns, wanted, source, "--text-col", frame.attrs.get("column_labels"))
-    if TEXT in columns:
-        return TEXT
-    scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
-    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
-    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
-    candidates = [
-        c for c in columns
-        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
-        and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
-    ]
-    if len(candidates) == 1 and scored.any():
-        return candidates[0]
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {listed(columns, frame)}.")
-
-
-def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | None:
-    columns = [str(c) for c in frame.columns]
-    if wanted:
-        return resolve_column(columns, wanted, source, "--id-col", frame.attrs.get("column_labels"))
-    return find_id_column(columns)

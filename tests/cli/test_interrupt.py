@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from conftest import invoke, write_csv
 
-from pgtext.embed import FakeEmbedder, embed_texts
+from pgtext.embed import embed_texts
 from pgtext.embed.cache import EmbeddingCache, text_key
 from pgtext.label.streaming import label_file
 from pgtext.model.store import load_model
+from tests.fakes import FakeEmbedder
 
 BATCH = 256
 TEXTS = [f"Antwoord nummer {i}: meer woningen en een betere bus naar wijk {i % 17}." for i in range(600)]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import EXPORT_ROWS
 
-from pgtext.embed import FakeEmbedder, embed_texts
+from pgtext.embed import embed_texts
 from pgtext.errors import ModelError
 from pgtext.model.store import (
     CARD_FILE,
@@ -20,6 +20,7 @@ from pgtext.model.store import (
     read_card,
     save_model,
 )
+from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from pgtext.cli import cli
-from pgtext.embed import FakeEmbedder
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting import discovery as discovery_module
@@ -26,6 +25,7 @@ from pgtext.reporting.discovery_render import (
     discovery_markdown,
     discovery_text,
 )
+from tests.fakes import FakeEmbedder
 
 THEMES = [
     {"slug": "visie", "name": "Gedeelde visie", "description": "Een gedeelde visie en koers voor de regio, met doelen en een meerjarenplan."},
@@ -236,7 +236,7 @@ def test_sample_wave_youth_answers_form_one_group_with_the_real_model(tmp_path):
     """The 2026 sample wave: its answers on young people and education come out as one group."""
     import re
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     labelled = tmp_path / "2026-long.csv"
     columns = ["toelichting_beleid", "toelichting_inbedding", "toelichting_toepassing", "toelichting_regio", "toelichting_regio_nodig", "suggesties"]
     args = ["label", str(root / "samples" / "regioscan-2026.csv"), "--id-col", "respondent_id", "-o", str(labelled), "-q"]

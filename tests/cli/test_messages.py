@@ -32,12 +32,13 @@ from openpyxl import load_workbook
 from pgtext import config
 from pgtext.cli import cli
 from pgtext.cli.advice import fit, named_options, options_of
-from pgtext.embed import FakeEmbedder, embed_texts
+from pgtext.embed import embed_texts
 from pgtext.embed.cache import EmbeddingCache, text_key
 from pgtext.files.safe_cells import SHEET_TITLE_LIMIT, sheet_titles
 from pgtext.files.tables import read_table
+from tests.fakes import PGTEXT_WITH_FAKE, FakeEmbedder
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 TEXTS = [f"Antwoord {i}: meer woningen en een betere bus." for i in range(40)]
 
 
@@ -286,8 +287,8 @@ def slowly(publish):
         return publish(src, dst, *args, **kwargs)
     return slow
 os.replace, os.link = slowly(real_replace), slowly(real_link)
-from pgtext.cli import cli
-cli(prog_name="pgtext")
+import runpy
+runpy.run_path(sys.argv.pop(1), run_name="__main__")  # tests/run_pgtext.py: the CLI with the fake embedder
 """
 
 
@@ -299,7 +300,7 @@ def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path, export, model_
     ready = tmp_path / "klaar"
     env = {**os.environ, "PGTEXT_TEST_READY": str(ready), "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.Popen(
-        [sys.executable, str(script), "label", str(export), "--model", str(model_dir), "--text-col", "vraag1",
+        [sys.executable, str(script), PGTEXT_WITH_FAKE[1], "label", str(export), "--model", str(model_dir), "--text-col", "vraag1",
          "-o", str(out / "uit.csv")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:

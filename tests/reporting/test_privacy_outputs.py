@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from pgtext.cli import cli
-from pgtext.embed import FakeEmbedder
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting.discovery import discover, distinctive_words
@@ -25,6 +24,7 @@ from pgtext.reporting.discovery_render import (
     discovery_markdown,
     discovery_text,
 )
+from tests.fakes import FakeEmbedder
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},

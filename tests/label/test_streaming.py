@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pgtext import config
-from pgtext.embed import FakeEmbedder
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError
 from pgtext.label.streaming import CsvFormat, label_file, streamable
 from pgtext.model.store import load_model
+from tests.fakes import FakeEmbedder
 
 # Awkward cells on purpose: a quoted answer over two lines, the delimiter inside quotes,
 # omitted trailing fields, accents, and an answer that is only spaces.

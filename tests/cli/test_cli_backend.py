@@ -10,8 +10,8 @@ import json
 import pytest
 
 from pgtext import config
-from pgtext.embed import FakeEmbedder
 from tests.conftest import invoke
+from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from conftest import invoke
 
 from pgtext import config
 from pgtext.embed import (
-    FakeEmbedder,
     backend_entry,
     get_embedder,
     length_batches,
@@ -28,8 +27,9 @@ from pgtext.embed.shipped import file_sha256, shipped_model
 from pgtext.errors import EmbedderError, ModelError
 from pgtext.label.prediction import check_compatible
 from pgtext.model.store import ThemeModel, load_model
+from tests.fakes import FakeEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [ROOT / "samples" / "regioscan-2025.csv", ROOT / "samples" / "regioscan-2026.csv",
            ROOT / "samples" / "regioscan-2026-klein.xlsx"]
 SAMPLE_COLUMNS = ["toelichting_beleid", "toelichting_inbedding", "toelichting_toepassing", "toelichting_regio",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pgtext.embed import FakeEmbedder, embed_texts, get_embedder
+from pgtext.embed import embed_texts, get_embedder, register_embedder
 from pgtext.embed.base import _windows
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.embed.onnx_export import RECIPE
-from pgtext.errors import EmbedderError
+from pgtext.errors import EmbedderError, ModelError
+from tests.conftest import assert_one_line_error, invoke
+from tests.fakes import FakeEmbedder
 
 
 class CountingEmbedder(FakeEmbedder):
@@ -136,3 +138,43 @@ def test_a_pasted_document_is_cut_for_the_model_only():
     vectors = embed_in_windows(["kort", long_answer], lambda texts: seen.extend(texts) or FakeEmbedder().embed(texts))
     assert vectors.shape == (2, FakeEmbedder.dimension)
     assert len(seen) == 1 + -(-config.MAX_WORDS_EMBEDDED // config.WORDS_PER_CHUNK)
+
+
+def test_a_registered_name_resolves_whatever_the_backend(monkeypatch):
+    monkeypatch.setattr("pgtext.embed.resolve._REGISTERED", {})
+    with pytest.raises(EmbedderError, match="'eigen' is neither a folder nor a model name"):
+        get_embedder("eigen")
+    register_embedder("eigen", CountingEmbedder)
+    for backend in (None, "onnx", "torch"):
+        assert isinstance(get_embedder("eigen", backend), CountingEmbedder)
+    with pytest.raises(ValueError):
+        register_embedder("minilm", CountingEmbedder)  # the shipped name stays the shipped model
+
+
+def test_a_card_naming_an_unregistered_embedder_is_refused_in_one_line(monkeypatch, model_dir, exports, tmp_path):
+    from pgtext.model.store import load_model
+
+    assert load_model(model_dir).embedder["name"] == "fake"  # registered by tests/conftest.py
+    monkeypatch.setattr("pgtext.embed.resolve._REGISTERED", {})
+    message = (
+        f"{model_dir / 'model_card.json'}: embedder 'fake' is not available; the model was trained with an embedder "
+        "that a test or plugin registers (pgtext.embed.register_embedder). Load it where that is registered, or train it again."
+    )
+    with pytest.raises(ModelError) as err:
+        load_model(model_dir)
+    assert str(err.value) == message
+    out = tmp_path / "uit.csv"
+    assert_one_line_error(invoke("label", exports["comma"], "--model", model_dir, "--text-col", "vraag1", "-o", out), message)
+    assert not out.exists()
+
+
+def test_a_registered_embedder_must_give_the_cards_id_and_dimension(monkeypatch, model_dir):
+    from pgtext.model.store import load_model
+
+    class Wider(FakeEmbedder):
+        dimension = 128
+
+    monkeypatch.setattr("pgtext.embed.resolve._REGISTERED", {})
+    register_embedder("fake", Wider)
+    with pytest.raises(ModelError, match="embedder 'id' 'fake-hash-64' does not belong to embedder 'fake'"):
+        load_model(model_dir)

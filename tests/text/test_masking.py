@@ -338,7 +338,7 @@ def test_any_valid_dutch_iban_is_masked_and_a_wrong_one_is_not(bank, account, sp
 # --- the name benchmark: floors and ceilings just beyond what benchmarks/masking.py measured --------
 
 def _benchmark():
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "masking.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "masking.py"
     spec = importlib.util.spec_from_file_location("masking_benchmark", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -358,7 +358,7 @@ def _benchmark():
 )
 def test_name_masking_recall_and_false_masks(cases, min_recall, max_false, max_dropped):
     bench = _benchmark()
-    loaded = bench.load_cases(Path(__file__).resolve().parent / "fixtures" / cases)
+    loaded = bench.load_cases(Path(__file__).resolve().parents[1] / "fixtures" / cases)
     assert sum(1 for c in loaded if c.names) >= len(loaded) // 3 and len(loaded) >= 60
     measured = bench.measure(loaded)
     assert measured.recall >= min_recall, measured.missed

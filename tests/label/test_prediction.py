@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import CODEBOOK_ROWS, EXPORT_COLUMNS, EXPORT_ROWS
 
-from pgtext.embed import FakeEmbedder, get_embedder
+from pgtext.embed import get_embedder
 from pgtext.errors import InputError, ModelError
 from pgtext.label.prediction import (
     check_compatible,
@@ -16,6 +16,7 @@ from pgtext.label.prediction import (
 )
 from pgtext.model.codebook import Codebook
 from pgtext.model.store import load_model
+from tests.fakes import FakeEmbedder
 
 ADDED = ["predicted_themes", "score_wonen", "score_vervoer", "score_eenzaamheid", "confidence", "needs_review"]
 

@@ -213,7 +213,7 @@ def test_without_hard_links_the_name_is_reserved_instead(tmp_path, monkeypatch):
 
 def test_two_label_runs_into_one_output_the_second_refuses(tmp_path, exports, model_dir, monkeypatch):
     """The output appears while this run is labelling (as when a second run finishes first): not replaced."""
-    from pgtext.embed import FakeEmbedder
+    from tests.fakes import FakeEmbedder
 
     target = tmp_path / "uit.csv"
 

@@ -27,12 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pgtext import config
-from pgtext.embed import FakeEmbedder, embed_texts
+from pgtext.embed import embed_texts
 from pgtext.errors import ModelError
 from pgtext.model.codebook import Codebook
 from pgtext.model.safe_files import NOT_PGTEXT
 from pgtext.model.store import CARD_FILE, feature_frame, load_model, read_card
 from pgtext.text.capped import model_text
+from tests.fakes import PGTEXT_WITH_FAKE, FakeEmbedder
 
 SPEC, ARRAYS = "head.json", "head.npz"
 
@@ -403,7 +404,7 @@ def test_fifo_in_a_real_process_does_not_hang(folder, exports, tmp_path):
     (folder / SPEC).unlink()
     os.mkfifo(folder / SPEC)
     proc = subprocess.run(
-        [sys.executable, "-m", "pgtext", "label", str(exports["comma"]), "--model", str(folder), "--text-col", "vraag1",
+        [*PGTEXT_WITH_FAKE, "label", str(exports["comma"]), "--model", str(folder), "--text-col", "vraag1",
          "-o", str(tmp_path / "uit.csv")],
         capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
@@ -470,7 +471,7 @@ def test_embedder_giving_other_dimensions_is_refused_not_a_key_error(folder):
 
 
 def test_untouched_folders_still_load(model_dir):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for path in (model_dir, root / "models" / "twente", root / "tests" / "corpus" / "model_handmade"):
         model = load_model(path)
         assert model.head.coef.shape[0] == len(model.themes) + (model.gate_threshold is not None)

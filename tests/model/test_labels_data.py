@@ -12,7 +12,7 @@ from pgtext.files.tables import read_table
 from pgtext.model.codebook import load_codebook
 from pgtext.model.labels import load_labels, normalise_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "labels" / "twente.csv"
 CODEBOOK = ROOT / "labels" / "codebook.csv"
 SAMPLES = [ROOT / "samples" / "regioscan-2025.csv", ROOT / "samples" / "regioscan-2026.csv"]

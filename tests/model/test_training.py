@@ -9,7 +9,6 @@ import pytest
 from conftest import LABEL_COUNTS, LABEL_ROWS, write_labels
 
 from pgtext import __version__
-from pgtext.embed import FakeEmbedder
 from pgtext.errors import LabelsError
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import LabelledSet
@@ -20,6 +19,7 @@ from pgtext.model.training import (
     train_model,
     tune_thresholds,
 )
+from tests.fakes import FakeEmbedder
 
 
 def test_tune_thresholds_by_hand():

@@ -403,7 +403,7 @@ def test_formulas_with_a_stored_value_read_as_that_value_without_a_note(tmp_path
     """As Excel saves them (value beside the formula): read, no note. Without the value: named in a note."""
     import zipfile
 
-    source = Path(__file__).parent / "corpus" / "formulas_without_value.xlsx"
+    source = Path(__file__).resolve().parents[1] / "corpus" / "formulas_without_value.xlsx"
     stored = tmp_path / "opgeslagen.xlsx"
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(stored, "w") as new:
         for item in old.infolist():

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from conftest import write_csv
 
-from pgtext.embed import FakeEmbedder
 from pgtext.files.quirks import (
     column_names,
     extra_header_rows,
@@ -17,6 +16,7 @@ from pgtext.files.tables import read_table
 from pgtext.label.prediction import resolve_column
 from pgtext.label.streaming import label_file
 from pgtext.model.store import load_model
+from tests.fakes import FakeEmbedder
 
 IMPORT_IDS = ['{"ImportId":"startDate","timeZone":"Europe/Amsterdam"}', '{"ImportId":"QID2_TEXT"}']
 
