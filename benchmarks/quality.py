@@ -29,13 +29,13 @@ from pgtext.embed import embed_texts, get_embedder
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.model.codebook import load_codebook
 from pgtext.model.decisions import ReviewPolicy, decide, tune_review_policy
+from pgtext.model.features import build_head, feature_frame
 from pgtext.model.labels import load_labels
 from pgtext.model.metrics import (
     expected_calibration_error,
     review_metrics,
     theme_metrics,
 )
-from pgtext.model.features import build_head, feature_frame
 from pgtext.model.training import (
     out_of_fold_scores,
     split_gate,

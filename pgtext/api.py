@@ -57,6 +57,11 @@ class Model:
     def themes(self) -> list[str]:
         return self.theme_model.themes
 
+    def __dask_tokenize__(self) -> tuple:
+        """A deterministic identity for dask (``map_partitions`` hashes its arguments): the model's files and
+        the embedder's vectors, not the live ONNX or torch session, which cannot be hashed."""
+        return ("pgtext.Model", tuple(sorted(self.card.get("files", {}).items())), self.embedder.id, str(self.cache_dir))
+
     @property
     def codebook(self) -> Codebook:
         return self.theme_model.codebook

@@ -9,7 +9,12 @@ from pgtext.embed.base import (
     length_batches,
     weights_id,
 )
-from pgtext.embed.resolve import embed_texts, get_embedder, register_embedder, registered_embedder
+from pgtext.embed.resolve import (
+    embed_texts,
+    get_embedder,
+    register_embedder,
+    registered_embedder,
+)
 
 __all__ = [
     "BACKEND_MARK", "Embedder", "Progress", "backend_entry", "embed_in_windows",

@@ -20,8 +20,8 @@ import pandas as pd
 from pgtext import config
 from pgtext.embed import Embedder, Progress, embed_texts
 from pgtext.embed.cache import EmbeddingCache
-from pgtext.model.labels import LabelledSet
 from pgtext.model.features import build_head, feature_frame
+from pgtext.model.labels import LabelledSet
 from pgtext.model.training import check_trainable, out_of_fold_scores, tune_thresholds
 from pgtext.review.sheet import build_sheet
 from pgtext.text.similarity import near_copy_pairs

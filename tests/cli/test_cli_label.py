@@ -56,9 +56,10 @@ def test_wide_blank_answers_have_empty_scores_and_no_review(wide):
 
 
 def test_wide_predicted_themes_follow_scores_thresholds_and_codebook_order(wide, model_dir):
-    from pgtext.embed import FakeEmbedder, embed_texts
+    from pgtext.embed import embed_texts
     from pgtext.model.decisions import ReviewPolicy
     from pgtext.model.store import load_model
+    from tests.fakes import FakeEmbedder
 
     frame, _, _ = wide
     card = read_card(model_dir)

@@ -187,7 +187,8 @@ def test_format_2_model_without_gate_still_labels(model_dir, tmp_path):
     """A model folder from before the gate (format 2: one head row per theme, raw confidence) loads and labels."""
     import math
 
-    from pgtext.embed import FakeEmbedder, embed_texts
+    from pgtext.embed import embed_texts
+    from tests.fakes import FakeEmbedder
 
     model = load_model(model_dir)
     assert model.gate_threshold is not None and model.head.coef.shape[0] == 4  # 3 themes + the gate
