@@ -44,6 +44,7 @@ class LabelSummary:
 class LabelResult:
     frame: pd.DataFrame
     summary: LabelSummary
+    embeddings: np.ndarray | None = None  # of the non-blank answers, in row order (for suggest)
 
 
 def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook | None = None) -> None:
@@ -128,7 +129,8 @@ def label_frame(
     answers = out[TEXT if len(text_cols) > 1 else text_cols[0]].astype(str)
     filled = answers.str.strip() != ""
     texts = answers[filled].tolist()
-    scores, predicted, confidence, needs_review = score_texts(model, embedder, texts, cache, progress)
+    embeddings = embed_texts(embedder, texts, cache=cache, progress=progress)
+    scores, predicted, confidence, needs_review = model.decide(texts, embeddings)
 
     out[PREDICTED] = ""
     out.loc[filled, PREDICTED] = [
@@ -157,7 +159,7 @@ def label_frame(
         blanks_per_question=blanks,
         replaced_columns=replaced,
     )
-    return LabelResult(frame=out, summary=summary)
+    return LabelResult(frame=out, summary=summary, embeddings=embeddings)
 
 
 def _wide(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:

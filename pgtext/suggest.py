@@ -1,9 +1,17 @@
 """What to label next: the answers whose labels would teach the model most.
 
-Active learning by uncertainty with diversity: answers the model is least sure of
-come first, but each pick is penalised by its similarity to the ones already picked
-(maximal marginal relevance), and near-copies of a pick are dropped, so thirty
-suggestions are thirty different answers. Blanks, non-answers ("weet niet", "nvt")
+Active learning by uncertainty with diversity (``pick_to_label``):
+
+* Uncertainty per theme: how close each theme's score (and the "any theme" gate's) lies to its own
+  threshold, in log-odds; an answer counts as undecided as its least decided choice.
+* Typical answers first: uncertainty is weighted by how typical the answer is (mean similarity in
+  meaning to its nearest neighbours), so one odd answer does not outrank a kind of answer that
+  many respondents give.
+* Diversity by meaning: each pick is penalised by its embedding similarity to the ones already picked
+  (maximal marginal relevance), and near-copies of a pick are dropped, so thirty suggestions are
+  thirty different answers, not thirty wordings of one.
+
+benchmarks/loop.py measures it against labelling at random. Blanks, non-answers ("weet niet", "nvt")
 and answers already in the labels are skipped.
 """
 
@@ -29,6 +37,9 @@ from pgtext.similarity import is_near_copy, simplify, text_vectors
 #: Stock non-answers, one per line, shared with the rest of pgtext (compared after simplify()).
 NON_ANSWERS_FILE = Path(__file__).resolve().parent / "data" / "non_answers.txt"
 _CANDIDATE_COSINE = 0.6
+#: How many nearest answers measure how typical an answer is.
+_NEIGHBOURS = 10
+_BLOCK = 1024
 
 
 @dataclass
@@ -82,24 +93,15 @@ def suggest_frame(
     if len(text_cols) > 1:  # point at the respondent's row in the export, not the long table
         data.context["row"] = labelled.frame[ROW].tolist()
 
-    known = {normalise_text(t) for t in labelled_texts or []}
-    candidates: list[int] = []
-    firsts: set[str] = set()
-    non_answers = already = copies = 0
-    for i in np.flatnonzero(data.scored):
-        text = data.texts[i]
-        if is_non_answer(text):
-            non_answers += 1
-        elif normalise_text(text) in known:
-            already += 1
-        elif simplify(text) in firsts:
-            copies += 1
-        else:
-            firsts.add(simplify(text))
-            candidates.append(int(i))
+    rows = np.flatnonzero(data.scored)
+    kept, skipped = candidate_rows([data.texts[i] for i in rows], labelled_texts)
+    candidates = [int(rows[k]) for k in kept]
 
-    picks = pick_diverse(
-        [data.texts[i] for i in candidates], 1.0 - data.confidence[candidates], min(n, len(candidates)), diversity
+    embeddings = labelled.embeddings[kept]  # one row per non-blank answer, like ``rows``
+    texts = [data.texts[i] for i in candidates]
+    scores, gate = model.predict(texts, embeddings)
+    picks = pick_to_label(
+        texts, scores, model.thresholds, embeddings, min(n, len(candidates)), diversity, gate, model.gate_threshold
     )
     order = [candidates[k] for k in picks]
     sheet = build_sheet(
@@ -107,16 +109,112 @@ def suggest_frame(
         confidence=np.nan_to_num(data.confidence), why=["suggested"] * len(data.texts), context=data.context, group=False,
     )
     summary = SuggestSummary(
-        answers=int(data.scored.sum()), non_answers=non_answers, already_labelled=already, copies=copies, picked=len(order)
+        answers=int(data.scored.sum()), non_answers=skipped["non_answers"], already_labelled=skipped["already_labelled"],
+        copies=skipped["copies"], picked=len(order)
     )
     return Suggestions(frame=sheet, summary=summary)
 
 
-def pick_diverse(texts: list[str], uncertainty: np.ndarray, n: int, diversity: float) -> list[int]:
-    """Greedy maximal marginal relevance: argmax (1 - d) * uncertainty - d * max similarity to the picks."""
+def candidate_rows(texts: list[str], labelled_texts: list[str] | None = None) -> tuple[list[int], dict[str, int]]:
+    """The answers worth suggesting (indices into ``texts``) and how many were skipped, by reason.
+
+    Skipped: non-answers, answers already in the labels, and repeats of an earlier answer
+    (same text after simplify()).
+    """
+    known = {normalise_text(t) for t in labelled_texts or []}
+    kept: list[int] = []
+    firsts: set[str] = set()
+    skipped = {"non_answers": 0, "already_labelled": 0, "copies": 0}
+    for i, text in enumerate(texts):
+        if is_non_answer(text):
+            skipped["non_answers"] += 1
+        elif normalise_text(text) in known:
+            skipped["already_labelled"] += 1
+        elif simplify(text) in firsts:
+            skipped["copies"] += 1
+        else:
+            firsts.add(simplify(text))
+            kept.append(i)
+    return kept, skipped
+
+
+def pick_to_label(
+    texts: list[str],
+    scores: np.ndarray,
+    thresholds: np.ndarray,
+    embeddings: np.ndarray,
+    n: int,
+    diversity: float = config.DIVERSITY,
+    gate: np.ndarray | None = None,
+    gate_threshold: float | None = None,
+) -> list[int]:
+    """Indices of the ``n`` answers to label next, most useful first.
+
+    Usefulness = how undecided the answer is (``undecided``) x how typical it is (``typicality``),
+    scaled to a maximum of 1; picked greedily with diversity by meaning (``pick_diverse`` on the
+    embeddings).
+    """
     if n <= 0 or not texts:
         return []
-    vectors = text_vectors(texts)
+    embeddings = np.asarray(embeddings, dtype=float)
+    norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
+    embeddings = embeddings / np.where(norms > 0, norms, 1.0)  # cosine similarity whatever the embedder
+    usefulness = undecided(scores, thresholds, gate, gate_threshold) * typicality(embeddings)
+    top = usefulness.max()
+    return pick_diverse(texts, usefulness / top if top > 0 else usefulness, n, diversity, vectors=embeddings)
+
+
+def undecided(
+    scores: np.ndarray, thresholds: np.ndarray, gate: np.ndarray | None = None, gate_threshold: float | None = None
+) -> np.ndarray:
+    """Per answer, how close its least decided choice is to flipping: 1 with a score on its
+    threshold, towards 0 when every theme (and the gate) is far from its threshold.
+
+    exp(-d), d the smallest distance of a score to its own threshold in log-odds, so a theme with
+    threshold 0.2 is as undecided at 0.2 as one with threshold 0.6 at 0.6.
+    """
+    distance = np.abs(_logit(scores) - _logit(np.asarray(thresholds, dtype=float)))
+    if gate is not None and gate_threshold is not None:
+        distance = np.column_stack([distance, np.abs(_logit(gate) - _logit(np.array(gate_threshold)))])
+    return np.exp(-distance.min(axis=1))
+
+
+def typicality(embeddings: np.ndarray, neighbours: int = _NEIGHBOURS) -> np.ndarray:
+    """Per answer, the mean cosine similarity to its ``neighbours`` most similar other answers
+    (embeddings L2-normalised), floored at 0: low for an answer unlike any other."""
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    count = len(vectors)
+    k = min(neighbours, count - 1)
+    if k <= 0:
+        return np.ones(count)
+    out = np.empty(count)
+    for start in range(0, count, _BLOCK):  # blocks keep memory linear for large exports
+        similarity = vectors[start : start + _BLOCK] @ vectors.T
+        rows = np.arange(len(similarity))
+        similarity[rows, start + rows] = -np.inf  # not its own neighbour
+        nearest = np.partition(similarity, count - k, axis=1)[:, count - k :]
+        out[start : start + _BLOCK] = nearest.mean(axis=1)
+    return np.clip(out, 0.0, None)
+
+
+def _logit(p) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def pick_diverse(
+    texts: list[str], uncertainty: np.ndarray, n: int, diversity: float, vectors: np.ndarray | None = None
+) -> list[int]:
+    """Greedy maximal marginal relevance: argmax (1 - d) * uncertainty - d * max similarity to the picks.
+
+    Similarity is the cosine of ``vectors`` (L2-normalised sentence embeddings: similar in meaning)
+    when given, else of character n-gram profiles (similar in wording). Near-copies of a pick are
+    dropped either way.
+    """
+    if n <= 0 or not texts:
+        return []
+    wording = text_vectors(texts)  # character n-grams: near-copies are found by wording
+    meaning = None if vectors is None else np.asarray(vectors, dtype=float)
     simple = [simplify(t) for t in texts]
     uncertainty = np.asarray(uncertainty, dtype=float)
     closest = np.zeros(len(texts))
@@ -127,9 +225,9 @@ def pick_diverse(texts: list[str], uncertainty: np.ndarray, n: int, diversity: f
         k = int(np.argmax(value))
         picks.append(k)
         open_[k] = False
-        similarity = (vectors @ vectors[k].T).toarray().ravel()
-        closest = np.maximum(closest, similarity)
-        for j in np.flatnonzero(open_ & (similarity >= _CANDIDATE_COSINE)):
+        alike = (wording @ wording[k].T).toarray().ravel()
+        closest = np.maximum(closest, alike if meaning is None else meaning @ meaning[k])
+        for j in np.flatnonzero(open_ & (alike >= _CANDIDATE_COSINE)):
             if is_near_copy(simple[k], simple[j]):
                 open_[j] = False
     return picks
