@@ -2,14 +2,15 @@
 
 Active learning by uncertainty with diversity (``pick_to_label``):
 
-* Uncertainty per theme: how close each theme's score (and the "any theme" gate's) lies to its own
-  threshold, in log-odds; an answer counts as undecided as its least decided choice.
+* Uncertainty: 1 - the calibrated confidence that the model's whole theme set is exactly right (the
+  same confidence that decides the review flag), so every theme and the "any theme" gate count.
 * Typical answers first: uncertainty is weighted by how typical the answer is (mean similarity in
   meaning to its nearest neighbours), so one odd answer does not outrank a kind of answer that
   many respondents give.
 * Diversity by meaning: each pick is penalised by its embedding similarity to the ones already picked
-  (maximal marginal relevance), and near-copies of a pick are dropped, so thirty suggestions are
-  thirty different answers, not thirty wordings of one.
+  and to the nearest answer already labelled (maximal marginal relevance), and near-copies of a pick
+  are dropped, so thirty suggestions are thirty different answers, not thirty wordings of one, nor
+  of what the labels already hold.
 
 benchmarks/loop.py measures it against labelling at random. Blanks, non-answers ("weet niet", "nvt")
 and answers already in the labels are skipped.
@@ -26,7 +27,7 @@ import pandas as pd
 
 from pgtext import config
 from pgtext.cache import EmbeddingCache
-from pgtext.embedding import Embedder, Progress
+from pgtext.embedding import Embedder, Progress, embed_texts
 from pgtext.labels import normalise_text
 from pgtext.model import ThemeModel
 from pgtext.prediction import ROW, TEXT, label_frame, resolve_text_columns
@@ -99,10 +100,9 @@ def suggest_frame(
 
     embeddings = labelled.embeddings[kept]  # one row per non-blank answer, like ``rows``
     texts = [data.texts[i] for i in candidates]
-    scores, gate = model.predict(texts, embeddings)
-    picks = pick_to_label(
-        texts, scores, model.thresholds, embeddings, min(n, len(candidates)), diversity, gate, model.gate_threshold
-    )
+    _, _, confidence, _ = model.decide(texts, embeddings)
+    known_embeddings = embed_texts(embedder, list(labelled_texts), cache=cache) if labelled_texts else None
+    picks = pick_to_label(texts, 1.0 - confidence, embeddings, min(n, len(candidates)), diversity, known_embeddings)
     order = [candidates[k] for k in picks]
     sheet = build_sheet(
         data.texts, data.prefill, model.codebook, order=order, scores=data.scores,
@@ -140,43 +140,35 @@ def candidate_rows(texts: list[str], labelled_texts: list[str] | None = None) ->
 
 def pick_to_label(
     texts: list[str],
-    scores: np.ndarray,
-    thresholds: np.ndarray,
+    uncertainty: np.ndarray,
     embeddings: np.ndarray,
     n: int,
     diversity: float = config.DIVERSITY,
-    gate: np.ndarray | None = None,
-    gate_threshold: float | None = None,
+    labelled_embeddings: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the ``n`` answers to label next, most useful first.
 
-    Usefulness = how undecided the answer is (``undecided``) x how typical it is (``typicality``),
-    scaled to a maximum of 1; picked greedily with diversity by meaning (``pick_diverse`` on the
-    embeddings).
+    Usefulness = ``uncertainty`` (1 - the calibrated confidence that the model's theme set is exactly
+    right) x how typical the answer is (``typicality``), scaled to a maximum of 1; picked greedily with
+    diversity by meaning (``pick_diverse`` on the embeddings), where an answer close in meaning to one
+    already labelled (``labelled_embeddings``) is penalised too.
     """
     if n <= 0 or not texts:
         return []
-    embeddings = np.asarray(embeddings, dtype=float)
-    norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
-    embeddings = embeddings / np.where(norms > 0, norms, 1.0)  # cosine similarity whatever the embedder
-    usefulness = undecided(scores, thresholds, gate, gate_threshold) * typicality(embeddings)
+    embeddings = _unit(embeddings)
+    usefulness = np.clip(np.asarray(uncertainty, dtype=float), 0.0, None) * typicality(embeddings)
     top = usefulness.max()
-    return pick_diverse(texts, usefulness / top if top > 0 else usefulness, n, diversity, vectors=embeddings)
+    seen = None
+    if labelled_embeddings is not None and len(labelled_embeddings):
+        seen = (embeddings @ _unit(labelled_embeddings).T).max(axis=1)
+    return pick_diverse(texts, usefulness / top if top > 0 else usefulness, n, diversity, embeddings, seen)
 
 
-def undecided(
-    scores: np.ndarray, thresholds: np.ndarray, gate: np.ndarray | None = None, gate_threshold: float | None = None
-) -> np.ndarray:
-    """Per answer, how close its least decided choice is to flipping: 1 with a score on its
-    threshold, towards 0 when every theme (and the gate) is far from its threshold.
-
-    exp(-d), d the smallest distance of a score to its own threshold in log-odds, so a theme with
-    threshold 0.2 is as undecided at 0.2 as one with threshold 0.6 at 0.6.
-    """
-    distance = np.abs(_logit(scores) - _logit(np.asarray(thresholds, dtype=float)))
-    if gate is not None and gate_threshold is not None:
-        distance = np.column_stack([distance, np.abs(_logit(gate) - _logit(np.array(gate_threshold)))])
-    return np.exp(-distance.min(axis=1))
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1, so dot products are cosine similarities whatever the embedder."""
+    vectors = np.asarray(vectors, dtype=float)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
 
 
 def typicality(embeddings: np.ndarray, neighbours: int = _NEIGHBOURS) -> np.ndarray:
@@ -197,15 +189,16 @@ def typicality(embeddings: np.ndarray, neighbours: int = _NEIGHBOURS) -> np.ndar
     return np.clip(out, 0.0, None)
 
 
-def _logit(p) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def pick_diverse(
-    texts: list[str], uncertainty: np.ndarray, n: int, diversity: float, vectors: np.ndarray | None = None
+    texts: list[str],
+    uncertainty: np.ndarray,
+    n: int,
+    diversity: float,
+    vectors: np.ndarray | None = None,
+    seen: np.ndarray | None = None,
 ) -> list[int]:
-    """Greedy maximal marginal relevance: argmax (1 - d) * uncertainty - d * max similarity to the picks.
+    """Greedy maximal marginal relevance: argmax (1 - d) * uncertainty - d * (max similarity to the
+    picks + ``seen``, the similarity to the nearest answer already labelled).
 
     Similarity is the cosine of ``vectors`` (L2-normalised sentence embeddings: similar in meaning)
     when given, else of character n-gram profiles (similar in wording). Near-copies of a pick are
@@ -217,11 +210,12 @@ def pick_diverse(
     meaning = None if vectors is None else np.asarray(vectors, dtype=float)
     simple = [simplify(t) for t in texts]
     uncertainty = np.asarray(uncertainty, dtype=float)
+    already = np.zeros(len(texts)) if seen is None else np.asarray(seen, dtype=float)
     closest = np.zeros(len(texts))
     open_ = np.ones(len(texts), dtype=bool)
     picks: list[int] = []
     while len(picks) < n and open_.any():
-        value = np.where(open_, (1 - diversity) * uncertainty - diversity * closest, -np.inf)
+        value = np.where(open_, (1 - diversity) * uncertainty - diversity * (closest + already), -np.inf)
         k = int(np.argmax(value))
         picks.append(k)
         open_[k] = False

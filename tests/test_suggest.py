@@ -1,8 +1,6 @@
-"""What `pgtext suggest` picks: per-theme uncertainty, typicality, diversity by meaning (pgtext.suggest)."""
+"""What `pgtext suggest` picks: uncertain, typical answers, diverse in meaning (pgtext.suggest)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
@@ -10,31 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pgtext import suggest
-from pgtext.suggest import candidate_rows, pick_diverse, pick_to_label, typicality, undecided
-
-
-def logit(p: float) -> float:
-    return math.log(p / (1 - p))
+from pgtext.suggest import candidate_rows, pick_diverse, pick_to_label, typicality
 
 
 def unit(*rows) -> np.ndarray:
     vectors = np.array(rows, dtype=float)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
-def test_undecided_is_one_on_a_threshold_and_measured_in_log_odds_per_theme():
-    thresholds = np.array([0.2, 0.6])
-    scores = np.array([[0.2, 0.95], [0.9, 0.6], [0.6, 0.1]])
-    u = undecided(scores, thresholds)
-    assert u[0] == pytest.approx(1.0) and u[1] == pytest.approx(1.0)  # each on its own theme's threshold
-    nearest = min(abs(logit(0.6) - logit(0.2)), abs(logit(0.1) - logit(0.6)))
-    assert u[2] == pytest.approx(math.exp(-nearest))
-
-
-def test_undecided_counts_the_any_theme_gate():
-    scores = np.array([[0.01, 0.99], [0.01, 0.99]])
-    u = undecided(scores, np.array([0.5, 0.5]), gate=np.array([0.4, 0.99]), gate_threshold=0.4)
-    assert u[0] == pytest.approx(1.0) and u[1] < 0.05
 
 
 def test_typicality_is_low_for_an_answer_unlike_the_others():
@@ -76,28 +55,25 @@ def two_kinds_of_answer():
 
 def test_pick_to_label_spreads_picks_over_meanings_not_words():
     texts, vectors = two_kinds_of_answer()
-    thresholds = np.array([0.5])
-    scores = np.array([[0.5], [0.52], [0.55], [0.7], [0.75], [0.8]])  # the money answers are the least decided
-    picks = pick_to_label(texts, scores, thresholds, vectors, 2, diversity=0.5)
+    uncertainty = np.array([0.9, 0.88, 0.85, 0.6, 0.55, 0.5])  # the money answers are the least sure
+    picks = pick_to_label(texts, uncertainty, vectors, 2, diversity=0.5)
     assert picks[0] == 0 and picks[1] >= 3  # the second pick means something else
-    assert max(pick_to_label(texts, scores, thresholds, vectors, 2, diversity=0.0)) < 3  # no diversity: both about money
+    assert max(pick_to_label(texts, uncertainty, vectors, 2, diversity=0.0)) < 3  # no diversity: both about money
 
 
 def test_pick_to_label_prefers_a_typical_answer_to_an_odd_one_equally_undecided():
     texts = ["Lobby bij de provincie", "Lobby richting het Rijk", "Lobby bij wethouders", "Een cursus haken"]
     vectors = unit([1, 0.1, 0], [1, 0, 0.1], [1, 0.1, 0.1], [0, 0, 1])
-    scores = np.array([[0.9], [0.9], [0.5], [0.5]])
-    assert pick_to_label(texts, scores, np.array([0.5]), vectors, 1) == [2]
+    assert pick_to_label(texts, np.array([0.1, 0.1, 0.7, 0.7]), vectors, 1) == [2]
 
 
 def test_pick_to_label_scales_embeddings_and_handles_edges():
     texts, vectors = two_kinds_of_answer()
-    scores = np.array([[0.5], [0.52], [0.55], [0.7], [0.75], [0.8]])
-    thresholds = np.array([0.5])
-    assert pick_to_label(texts, scores, thresholds, 7 * vectors, 3) == pick_to_label(texts, scores, thresholds, vectors, 3)
-    assert pick_to_label(texts, scores, thresholds, vectors, 0) == [] and pick_to_label([], scores[:0], thresholds, vectors[:0], 5) == []
-    everything = pick_to_label(texts, scores, thresholds, vectors, 50)
-    assert sorted(everything) == list(range(6))
+    uncertainty = np.array([0.9, 0.88, 0.85, 0.6, 0.55, 0.5])
+    assert pick_to_label(texts, uncertainty, 7 * vectors, 3) == pick_to_label(texts, uncertainty, vectors, 3)
+    assert pick_to_label(texts, uncertainty, vectors, 0) == [] and pick_to_label([], uncertainty[:0], vectors[:0], 5) == []
+    assert sorted(pick_to_label(texts, uncertainty, vectors, 50)) == list(range(6))
+    assert len(pick_to_label(texts, np.zeros(6), vectors, 3)) == 3  # nothing uncertain: still n varied answers
 
 
 def test_pick_diverse_with_embeddings_still_drops_near_copies():
@@ -111,3 +87,11 @@ def test_candidate_rows_skips_non_answers_labelled_answers_and_repeats():
     kept, skipped = candidate_rows(texts, labelled_texts=["lobby"])
     assert kept == [0, 3]
     assert skipped == {"non_answers": 1, "already_labelled": 1, "copies": 1}
+
+
+def test_pick_to_label_passes_over_answers_like_those_already_labelled():
+    texts, vectors = two_kinds_of_answer()
+    uncertainty = np.array([0.9, 0.88, 0.85, 0.85, 0.8, 0.8])
+    assert pick_to_label(texts, uncertainty, vectors, 1) == [0]
+    money_is_labelled = unit([1, 0.05, 0.05])
+    assert pick_to_label(texts, uncertainty, vectors, 1, labelled_embeddings=money_is_labelled)[0] >= 3
