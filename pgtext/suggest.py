@@ -160,7 +160,10 @@ def pick_to_label(
     top = usefulness.max()
     seen = None
     if labelled_embeddings is not None and len(labelled_embeddings):
-        seen = (embeddings @ _unit(labelled_embeddings).T).max(axis=1)
+        labelled = _unit(labelled_embeddings)
+        seen = np.concatenate([  # in blocks: memory stays linear for a large labels file
+            (embeddings[start : start + _BLOCK] @ labelled.T).max(axis=1) for start in range(0, len(embeddings), _BLOCK)
+        ])
     return pick_diverse(texts, usefulness / top if top > 0 else usefulness, n, diversity, embeddings, seen)
 
 

@@ -95,3 +95,12 @@ def test_pick_to_label_passes_over_answers_like_those_already_labelled():
     assert pick_to_label(texts, uncertainty, vectors, 1) == [0]
     money_is_labelled = unit([1, 0.05, 0.05])
     assert pick_to_label(texts, uncertainty, vectors, 1, labelled_embeddings=money_is_labelled)[0] >= 3
+
+
+def test_similarity_to_labelled_answers_is_the_same_in_blocks(monkeypatch):
+    texts, vectors = two_kinds_of_answer()
+    labelled = unit([1, 0.05, 0.05], [0.2, 1, 0], [0, 0.3, 1])
+    uncertainty = np.array([0.9, 0.88, 0.85, 0.85, 0.8, 0.8])
+    whole = pick_to_label(texts, uncertainty, vectors, 4, labelled_embeddings=labelled)
+    monkeypatch.setattr(suggest, "_BLOCK", 2)
+    assert pick_to_label(texts, uncertainty, vectors, 4, labelled_embeddings=labelled) == whole
