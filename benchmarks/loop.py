@@ -2,7 +2,11 @@
 
 Run by hand (not in CI), one command:
 
-    nice -n 5 python benchmarks/loop.py          # ~10 minutes on 2 shared cores once embeddings are cached
+    nice -n 5 python benchmarks/loop.py --seeds 6 --strategies suggest,conf-dense
+    # 10 minutes on 2 shared cores with cached embeddings (18 runs x 13 fits of 2-7 s)
+
+``--strategies`` also takes the variants tried on the way (``before``: suggest before issue 14, and
+the rest of STRATEGIES); ``--from-json`` redraws a report from its JSON.
 
 Each seed starts from the same 50 labels (a stratified random subset of labels/twente.csv) for every
 strategy. Each round the model is retrained with the recipe of ``pgtext train`` (``training.fit_labelled``,

@@ -23,7 +23,7 @@ def test_typicality_is_low_for_an_answer_unlike_the_others():
     assert typicality(unit([1, 0])).tolist() == [1.0]  # a single answer has no neighbours
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.integers(2, 12), st.integers(1, 5), st.integers(1, 4), st.integers(0, 10_000))
 def test_typicality_in_blocks_equals_the_whole_matrix(count, neighbours, block, seed):
     vectors = unit(*np.random.default_rng(seed).normal(size=(count, 4)))
