@@ -187,7 +187,7 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
 @click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several.")
 @click.option("--id-col", help="Respondent id column to show on the sheet.")
 @click.option("--labels", "labels_paths", multiple=True, type=click.Path(dir_okay=False), help="Skip answers already in this labels file; repeat for several.")
-@click.option("--diversity", default=config.DIVERSITY, show_default=True, type=click.FloatRange(0.0, 1.0), help="0 = most uncertain only; higher = penalise answers like those already picked.")
+@click.option("--diversity", default=config.DIVERSITY, show_default=True, type=click.FloatRange(0.0, 1.0), help="0 = most uncertain only; higher = penalise answers like (in meaning) those already picked or labelled.")
 @click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
 @click.option("--sheet", help="XLSX sheet name [default: the first].")
 @click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
@@ -201,9 +201,10 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
 def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Pick the unlabelled answers whose labels would most improve the model.
 
-    The ones the model is least sure of, kept diverse so the picks are not near-copies
-    of each other; blanks, non-answers ("weet niet", "n.v.t.") and answers already in
-    --labels are skipped. Writes a review sheet: fill in the 0/1 cells, then
+    The ones the model is least sure of, typical answers before odd ones, kept diverse
+    in meaning: unlike each other and unlike the answers already in --labels. Blanks,
+    non-answers ("weet niet", "n.v.t.") and answers already in --labels are skipped.
+    Writes a review sheet: fill in the 0/1 cells, then
     'pgtext accept' it into the labels and retrain.
 
     \b

@@ -66,6 +66,7 @@ class LabelResult:
     frame: pd.DataFrame
     summary: LabelSummary
     answer_column: str = TEXT  # the column holding the labelled answers
+    embeddings: np.ndarray | None = None  # of the non-blank answers, in row order (for suggest)
 
 
 def workbook_layout(codebook: Codebook, answer_column: str) -> dict:
@@ -166,7 +167,8 @@ def label_frame(
     answers = out[TEXT if len(text_cols) > 1 else text_cols[0]].astype(str)
     filled = answers.str.strip() != ""
     texts = answers[filled].tolist()
-    scores, predicted, confidence, needs_review = score_texts(model, embedder, texts, cache, progress)
+    embeddings = embed_texts(embedder, texts, cache=cache, progress=progress)
+    scores, predicted, confidence, needs_review = model.decide(texts, embeddings)
 
     out[PREDICTED] = ""
     out.loc[filled, PREDICTED] = [model.codebook.format_themes(row) for row in predicted]
@@ -193,7 +195,8 @@ def label_frame(
         blanks_per_question=blanks,
         replaced_columns=replaced,
     )
-    return LabelResult(frame=out, summary=summary, answer_column=TEXT if len(text_cols) > 1 else text_cols[0])
+    return LabelResult(frame=out, summary=summary, answer_column=TEXT if len(text_cols) > 1 else text_cols[0],
+                       embeddings=embeddings)
 
 
 def _wide(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:
