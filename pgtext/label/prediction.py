@@ -10,7 +10,7 @@ import pandas as pd
 from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import InputError, ModelError
-from pgtext.files.columns import resolve_column, shown_list
+from pgtext.files.columns import resolve_column, shown_list, text_column
 from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
@@ -22,8 +22,8 @@ NEEDS_REVIEW = "needs_review"
 SCORE_PREFIX = "score_"
 QUESTION = "question"
 TEXT = "text"
+THEME_PREFIX = "th_"  # an SPSS output's 0/1 theme variables
 ROW = "row"
-_AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
 
 _FLAGGED = frozenset({"true", "1", "ja", "yes"})
@@ -111,17 +111,34 @@ def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook |
 
 
 def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) -> list[str]:
-    """Match --text-col names to columns (exact, then case-insensitive); explain what exists if not."""
-    columns = [str(c) for c in frame.columns]
+    """Match --text-col names to columns; without any, the one answer column ``answer_column`` finds."""
     if not wanted:
-        for candidate in _AUTO_TEXT_COLUMNS:
-            for col in columns:
-                if col.casefold() == candidate:
-                    return [col]
-        raise InputError(
-            f"{source}: name the open-answer column(s) with --text-col; columns here: {listed(columns, frame)}."
-        )
-    return [resolve_column(columns, name, source, "--text-col", frame.attrs.get("column_labels")) for name in wanted]
+        return [answer_column(frame, None, source)]
+    return [answer_column(frame, name, source) for name in wanted]
+
+
+def answer_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
+    """The answer column by the rule every command follows (``files.columns.text_column``)."""
+    return text_column(
+        list(frame.columns), wanted, source, frame.attrs.get("column_labels"), answered=labelled_answer_columns(frame)
+    )
+
+
+def labelled_answer_columns(frame: pd.DataFrame) -> list[str]:
+    """In a file 'pgtext label' wrote: the columns filled exactly where it has scores (the labelled answers)."""
+    columns = [str(c) for c in frame.columns]
+    if CONFIDENCE not in columns or len(frame) == 0:
+        return []
+    scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
+    if not scored.any():
+        return []
+    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
+    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
+    return [
+        c for c in columns
+        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
+        and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
+    ]
 
 
 def listed(columns: list[str], frame: pd.DataFrame | None = None, labels: dict[str, str] | None = None) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pgtext.errors import LabelsError
-from pgtext.files.columns import find_column, shown_list
+from pgtext.errors import InputError, LabelsError
+from pgtext.files.columns import text_column
 from pgtext.files.tables import read_table
 from pgtext.model.codebook import THEME_SEPARATOR, Codebook
 
@@ -58,7 +58,12 @@ def file_sha256(path: Path) -> str:
 
 
 def load_labels(
-    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str | None = None
+    paths: list[str | Path],
+    codebook: Codebook,
+    encoding: str | None = None,
+    text_col: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> LabelledSet:
     """Read one or more labelled files into one checked set.
 
@@ -73,16 +78,14 @@ def load_labels(
     problems: list[str] = []
     for raw_path in paths:
         path = Path(raw_path)
-        table = read_table(path, encoding=encoding)
+        table = read_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
         frame = table.frame
         columns = {c.casefold(): c for c in frame.columns}
-        text_name = find_column(list(frame.columns), text_col or TEXT_COLUMN, str(path), "--text-col" if text_col else None)
-        if text_name is None:
+        try:
+            text_name = text_column(list(frame.columns), text_col, str(path))
+        except InputError as exc:
             how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
-            fix = "Name the answer column with --text-col" if text_col else f"Rename the answer column to '{TEXT_COLUMN}'"
-            raise LabelsError(
-                f"{path}: needs a '{text_col or TEXT_COLUMN}' column (found: {shown_list(list(frame.columns))}). {fix}.{how}"
-            )
+            raise LabelsError(f"{exc}{how}") from None
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in zip((frame.index + 2).tolist(), frame.to_dict("records")):  # spreadsheet rows

@@ -20,6 +20,7 @@ from pgtext.label.prediction import (
     QUESTION,
     SCORE_PREFIX,
     TEXT,
+    answer_column,
     find_id_column,
     listed,
     resolve_column,
@@ -164,23 +165,7 @@ def _check_columns(frame: pd.DataFrame, codebook: Codebook, source: str) -> list
 
 
 def _text_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
-    """--text-col, else 'text' (long output), else the one column that is filled exactly where scores are."""
-    columns = [str(c) for c in frame.columns]
-    if wanted:
-        return resolve_column(columns, wanted, source, "--text-col", frame.attrs.get("column_labels"))
-    if TEXT in columns:
-        return TEXT
-    scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
-    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
-    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
-    candidates = [
-        c for c in columns
-        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
-        and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
-    ]
-    if len(candidates) == 1 and scored.any():
-        return candidates[0]
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {listed(columns, frame)}.")
+    return answer_column(frame, wanted, source)
 
 
 def _id_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str | None:
