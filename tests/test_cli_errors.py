@@ -30,7 +30,9 @@ def test_missing_text_col_lists_existing_columns(tmp_path, exports, model_dir):
 def test_no_text_col_and_no_text_column(tmp_path, exports, model_dir):
     src = exports["xlsx"]
     result = invoke("label", src, "--model", model_dir, "-o", tmp_path / "uit.csv")
-    assert_one_line_error(result, f"{src}: name the open-answer column(s) with --text-col; columns here: {COLUMNS}.")
+    assert_one_line_error(
+        result, f"{src}: no answer column named text, answer, antwoord or tekst; name it with --text-col (columns here: {COLUMNS})."
+    )
 
 
 def test_missing_id_col(tmp_path, exports, model_dir):

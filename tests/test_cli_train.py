@@ -123,7 +123,7 @@ def test_train_warns_about_dropped_rows_and_replaces_with_force(tmp_path, codebo
     args = ["train", labels, "--model", target, "--embedder", "fake", "--codebook", codebook_path, "--folds", "2"]
     refused = invoke(*args)
     assert refused.exit_code == 1
-    assert refused.stderr == f"Error: {target}: already exists and is not empty; choose another --model or add --force.\n"
+    assert refused.stderr == f"Error: {target}: already exists and is not empty; choose another -o/--output folder or add --force.\n"
     result = invoke(*args, "--force", "--no-cache")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [

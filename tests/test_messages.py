@@ -94,7 +94,7 @@ def test_a_full_disk_while_writing_the_model_is_one_line_naming_the_folder(tmp_p
     result = invoke("train", labels_path, "--model", target, "--embedder", "fake", "--codebook", codebook_path,
                     "--folds", "2", "--features", "embeddings")
     # the hidden temporary name is mapped back to the folder the user named
-    assert_one_line_error(result, f"{target}: cannot write here (No space left on device); choose another --model.")
+    assert_one_line_error(result, f"{target}: cannot write here (No space left on device); choose another -o/--output folder.")
 
 
 def test_an_input_that_cannot_be_read_is_one_line(tmp_path, export, model_dir, monkeypatch):
@@ -260,7 +260,7 @@ def test_train_force_into_a_folder_that_is_not_a_model_is_refused(tmp_path, labe
     result = invoke("train", labels_path, "--model", ".", "--embedder", "fake", "--codebook", codebook_path, "--force")
     assert_one_line_error(
         result,
-        ".: is not a pgtext model folder (no model_card.json; it holds notities.txt); --force replaces only a folder 'pgtext train' wrote. Choose another --model.",
+        ".: is not a pgtext model folder (no model_card.json; it holds notities.txt); --force replaces only a folder 'pgtext train' wrote. Choose another -o/--output folder.",
     )
     assert [p.name for p in tmp_path.iterdir()] == ["notities.txt"]
 

@@ -126,7 +126,7 @@ def test_train_force_never_replaces_the_folder_holding_the_labels(work):
     before = _snapshot(work)
     result = invoke("train", work / "labels.csv", "--model", work, "--force", "--embedder", "fake")
     assert_one_line_error(
-        result, f"{work}: holds the input {work / 'labels.csv'}; a model folder holds only the model. Choose another --model."
+        result, f"{work}: holds the input {work / 'labels.csv'}; a model folder holds only the model. Choose another -o/--output folder."
     )
     assert _snapshot(work) == before
 
@@ -140,7 +140,7 @@ def test_train_force_never_replaces_a_folder_that_is_not_a_model(work, tmp_path,
     assert_one_line_error(
         result,
         f"{other}: is not a pgtext model folder (no model_card.json; it holds codebook.csv, notities.txt); "
-        "--force replaces only a folder 'pgtext train' wrote. Choose another --model.",
+        "--force replaces only a folder 'pgtext train' wrote. Choose another -o/--output folder.",
     )
     assert _snapshot(other) == before
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
-from pgtext.errors import InputError, ModelError
+from pgtext.errors import ModelError
 from pgtext.files.columns import resolve_column, shown_list, text_column
 from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook

@@ -22,11 +22,9 @@ from pgtext.label.prediction import (
     TEXT,
     answer_column,
     find_id_column,
-    listed,
     resolve_column,
 )
 from pgtext.label.prediction import flagged as review_flags
-from pgtext.label.sav_output import THEME_PREFIX
 from pgtext.model.codebook import Codebook
 from pgtext.review.sheet import SAME_AS, WHY, build_sheet
 
