@@ -44,11 +44,23 @@ class _Stop(InputError):
     pass
 
 
+#: Modules the commands import when they run; imported before patching so none binds the spy for good.
+_READERS = [
+    "pgtext.label.streaming", "pgtext.model.labels", "pgtext.model.training", "pgtext.review.assess",
+    "pgtext.review.merge", "pgtext.review.sheet", "pgtext.review.queue", "pgtext.review.suggest",
+    "pgtext.review.label_check", "pgtext.reporting.counts", "pgtext.reporting.discovery",
+]
+
+
 @pytest.fixture
 def reads(monkeypatch):
     """read_table calls on the table under test (wherever it was imported) are recorded and stop the command."""
+    import importlib
+
     import pgtext.files.tables as tables
 
+    for name in _READERS:
+        importlib.import_module(name)
     original = tables.read_table
     calls = []
 
