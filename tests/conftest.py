@@ -235,7 +235,7 @@ def codebook(codebook_path):
 def trained(tmp_path_factory, labels_path, codebook_path):
     """One model trained through the CLI with the fake embedder: (model folder, CliRunner result)."""
     folder = tmp_path_factory.mktemp("models") / "wonen"
-    result = invoke("train", labels_path, "--model", folder, "--embedder", "fake", "--codebook", codebook_path)
+    result = invoke("train", labels_path, "-o", folder, "--embedder", "fake", "--codebook", codebook_path)
     assert result.exit_code == 0, result.output
     return folder, result
 

@@ -30,7 +30,7 @@ def test_help_and_version():
 def test_train_then_label(tmp_path, labels_path, codebook_path, exports):
     env = {**os.environ, "PGTEXT_CACHE_DIR": str(tmp_path / "cache")}
     model = tmp_path / "model"
-    trained = run("train", labels_path, "--model", model, "--embedder", "fake", "--codebook", codebook_path,
+    trained = run("train", labels_path, "-o", model, "--embedder", "fake", "--codebook", codebook_path,
                   "--folds", "3", env=env)
     assert trained.returncode == 0, trained.stderr
     assert trained.stdout.splitlines()[-1] == f"Model written to {model}"
