@@ -189,6 +189,21 @@ def test_agreement_with_a_text_column_per_file(tmp_path, codebook_path):
     assert f"Matched {len(LABEL_ROWS)} answers" in both.output
 
 
+def test_agreement_finds_a_labelled_outputs_answer_column_by_the_one_rule(tmp_path, codebook_path):
+    from conftest import SLUGS
+
+    a = write_labels(tmp_path / "a.csv")
+    header = ["id", "suggesties", "predicted_themes", *[f"score_{s}" for s in SLUGS], "confidence", "needs_review"]
+    rows = [[f"b{i}", text, themes, *["0.9" if s in themes.split(";") else "0.1" for s in SLUGS], "0.8", "false"]
+            for i, (text, themes) in enumerate(LABEL_ROWS)]
+    rows.append(["leeg", "", "", "", "", "", "", "false"])  # a blank answer: no scores
+    b = write_csv(tmp_path / "b.csv", header, rows)
+    result = invoke("agreement", a, b, "--codebook", codebook_path)
+    assert result.exit_code == 0, result.output
+    assert f"Matched {len(LABEL_ROWS)} answers (0 only in A, 0 only in B)." in result.output
+    assert "exact theme set the same: 100%" in result.output
+
+
 def test_one_rule_finds_the_answer_column():
     from pgtext.files.columns import text_column
 

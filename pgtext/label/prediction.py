@@ -14,15 +14,23 @@ from pgtext.files.columns import resolve_column, shown_list, text_column
 from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
 from pgtext.model.decisions import ReviewPolicy, decide
+from pgtext.model.labels import (
+    CONFIDENCE_COLUMN,
+    NEEDS_REVIEW_COLUMN,
+    PREDICTED_COLUMN,
+    SCORE_COLUMN_PREFIX,
+    THEME_FLAG_PREFIX,
+    labelled_answer_columns,
+)
 from pgtext.model.store import ThemeModel
 
-PREDICTED = "predicted_themes"
-CONFIDENCE = "confidence"
-NEEDS_REVIEW = "needs_review"
-SCORE_PREFIX = "score_"
+PREDICTED = PREDICTED_COLUMN
+CONFIDENCE = CONFIDENCE_COLUMN
+NEEDS_REVIEW = NEEDS_REVIEW_COLUMN
+SCORE_PREFIX = SCORE_COLUMN_PREFIX
 QUESTION = "question"
 TEXT = "text"
-THEME_PREFIX = "th_"  # an SPSS output's 0/1 theme variables
+THEME_PREFIX = THEME_FLAG_PREFIX
 ROW = "row"
 
 
@@ -122,23 +130,6 @@ def answer_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
     return text_column(
         list(frame.columns), wanted, source, frame.attrs.get("column_labels"), answered=labelled_answer_columns(frame)
     )
-
-
-def labelled_answer_columns(frame: pd.DataFrame) -> list[str]:
-    """In a file 'pgtext label' wrote: the columns filled exactly where it has scores (the labelled answers)."""
-    columns = [str(c) for c in frame.columns]
-    if CONFIDENCE not in columns or len(frame) == 0:
-        return []
-    scored = (frame[CONFIDENCE].astype(str).str.strip() != "").to_numpy()
-    if not scored.any():
-        return []
-    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
-    flags = {THEME_PREFIX + c[len(SCORE_PREFIX):] for c in columns if c.startswith(SCORE_PREFIX)}
-    return [
-        c for c in columns
-        if c not in (PREDICTED, CONFIDENCE, NEEDS_REVIEW, *flags) and not c.startswith(SCORE_PREFIX)
-        and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
-    ]
 
 
 def listed(columns: list[str], frame: pd.DataFrame | None = None, labels: dict[str, str] | None = None) -> str:
