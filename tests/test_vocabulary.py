@@ -213,3 +213,14 @@ def test_one_rule_finds_the_answer_column():
     assert text_column(["id", "suggesties"], "Suggesties ", "f.csv") == "suggesties"
     with pytest.raises(InputError, match="name it with --text-col"):
         text_column(["id", "suggesties", "toelichting"], None, "f.csv", answered=["suggesties", "toelichting"])
+
+
+def test_the_python_api_passes_the_table_options_on(tmp_path, codebook_path, reads):
+    import pgtext
+
+    table = write_csv(tmp_path / "tabel.csv", ["text", "themes"], [["Meer huizen", "wonen"]], ";", "cp1252")
+    with pytest.raises(_Stop):
+        pgtext.train(table, codebook=codebook_path, embedder="fake", encoding="cp1252", delimiter=";", sheet="Data")
+    with pytest.raises(_Stop):
+        pgtext.report(table, encoding="cp1252", delimiter=";", sheet="Data")
+    assert reads == [{"path": str(table), "encoding": "cp1252", "delimiter": ";", "sheet": "Data"}] * 2
