@@ -151,12 +151,18 @@ def train(
     backend: str | None = None,
     cache_dir: str | Path | None = None,
     cache: bool = True,
+    text_col: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> Model:
     """Train a model on labelled answers, as ``pgtext train`` does; ``Model.card["cv"]`` holds its CV quality.
 
     ``labels``: a DataFrame (or labels files) with a ``text`` column and a ``themes`` column
     (slugs or names joined by ``;``) or one 0/1 column per theme. ``codebook``: a ``Codebook``
     or codebook file (default: ``labels/codebook.csv``). Save the result with ``Model.save``.
+    ``text_col``, ``encoding``, ``delimiter`` and ``sheet`` say how to read labels files, as
+    the command's options do.
     """
     from pgtext.files.tables import write_table
     from pgtext.model.training import train_model
@@ -174,6 +180,7 @@ def train(
                 paths = [labels] if isinstance(labels, (str, Path)) else list(labels)
             result = train_model(
                 paths, book, embedder_obj, features=features, folds=folds, cache=store, target_precision=target_precision,
+                text_col=text_col, encoding=encoding, delimiter=delimiter, sheet=sheet,
             )
     finally:
         if store is not None:
@@ -194,6 +201,9 @@ def report(
     mask: bool = True,
     min_n: int = MIN_N,
     lang: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> ReportResult:
     """Count themes per theme, group and wave, as ``pgtext report`` does; returns the tables.
 
@@ -216,7 +226,7 @@ def report(
         raise InputError(f"waves: {len(names)} names for {len(frames)} labelled frames; give one name per frame.")
     return build_report(
         frames, codebook, by=by, wave_col=wave_col, questions=list(questions or []), text_col=text_col,
-        quotes=quotes, mask=mask, min_n=min_n, names=names,
+        quotes=quotes, mask=mask, min_n=min_n, names=names, encoding=encoding, delimiter=delimiter, sheet=sheet,
     )
 
 

@@ -238,7 +238,7 @@ def codebook(codebook_path):
 def trained(tmp_path_factory, labels_path, codebook_path):
     """One model trained through the CLI with the fake embedder: (model folder, CliRunner result)."""
     folder = tmp_path_factory.mktemp("models") / "wonen"
-    result = invoke("train", labels_path, "--model", folder, "--embedder", "fake", "--codebook", codebook_path)
+    result = invoke("train", labels_path, "-o", folder, "--embedder", "fake", "--codebook", codebook_path)
     assert result.exit_code == 0, result.output
     return folder, result
 
@@ -256,7 +256,7 @@ def lenient_model_dir(tmp_path_factory, labels_path, codebook_path) -> Path:
     flags every answer; reports then have no confident answers and no quotes.
     """
     folder = tmp_path_factory.mktemp("models") / "wonen-lenient"
-    result = invoke("train", labels_path, "--model", folder, "--embedder", "fake", "--codebook", codebook_path,
+    result = invoke("train", labels_path, "-o", folder, "--embedder", "fake", "--codebook", codebook_path,
                     "--target-precision", "0.6", "--precision-level", "0.5")
     assert result.exit_code == 0, result.output
     return folder

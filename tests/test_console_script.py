@@ -40,7 +40,7 @@ def test_help_and_version():
 def test_train_then_label(tmp_path, labels_path, codebook_path, exports):
     env = {**os.environ, "PGTEXT_CACHE_DIR": str(tmp_path / "cache")}
     model = tmp_path / "model"
-    trained = run_with_fake("train", labels_path, "--model", model, "--embedder", "fake", "--codebook", codebook_path,
+    trained = run_with_fake("train", labels_path, "-o", model, "--embedder", "fake", "--codebook", codebook_path,
                   "--folds", "3", env=env)
     assert trained.returncode == 0, trained.stderr
     assert trained.stdout.splitlines()[-1] == f"Model written to {model}"
@@ -65,7 +65,7 @@ def test_train_then_label(tmp_path, labels_path, codebook_path, exports):
 def test_the_installed_script_offers_no_fake_embedder(tmp_path, labels_path, codebook_path, model_dir, exports):
     env = {**os.environ, "PGTEXT_CACHE_DIR": str(tmp_path / "cache")}
     assert "fake" not in run("train", "--help", env=env).stdout
-    trained = run("train", labels_path, "--model", tmp_path / "model", "--embedder", "fake", "--codebook", codebook_path, env=env)
+    trained = run("train", labels_path, "-o", tmp_path / "model", "--embedder", "fake", "--codebook", codebook_path, env=env)
     assert trained.returncode == 1
     assert trained.stderr.startswith("Error: embedder 'fake' is neither a folder nor a model name like 'org/model';")
     assert not (tmp_path / "model").exists()

@@ -67,7 +67,7 @@ def tiny_models(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_default_minilm_train_and_label(tmp_path, labels_path, codebook_path, exports):
     model = tmp_path / "model"
-    trained = invoke("train", labels_path, "--model", model, "--codebook", codebook_path)
+    trained = invoke("train", labels_path, "-o", model, "--codebook", codebook_path)
     assert trained.exit_code == 0, trained.output
     card = json.loads((model / "model_card.json").read_text(encoding="utf-8"))
     assert card["embedder"] == {"name": "minilm", "id": get_embedder("minilm").id, "dimension": 384}
@@ -89,7 +89,7 @@ def test_default_minilm_train_and_label(tmp_path, labels_path, codebook_path, ex
 def test_local_model_folder_train_label_and_mismatch(tmp_path, tiny_models, labels_path, codebook_path, exports):
     tiny_a, tiny_b = tiny_models
     model = tmp_path / "model"
-    trained = invoke("train", labels_path, "--model", model, "--codebook", codebook_path, "--embedder", tiny_a, "--folds", "3")
+    trained = invoke("train", labels_path, "-o", model, "--codebook", codebook_path, "--embedder", tiny_a, "--folds", "3")
     assert trained.exit_code == 0, trained.output
     card = json.loads((model / "model_card.json").read_text(encoding="utf-8"))
     assert card["embedder"]["name"] == str(tiny_a.resolve())

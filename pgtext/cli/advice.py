@@ -37,6 +37,7 @@ ADVICE: dict[str, list[tuple[str, str]]] = {
         (r" \(--text-col\)", ""),
         (r"use that name with --text-col or --id-col; the output uses it too", "the output uses that name too"),
         (r"use the name shown with --text-col; ", ""),
+        (r"name it with --text-col", "rename it to 'text'"),
     ],
     "--id-col": [
         (r"use that name with --text-col or --id-col; the output uses it too", "the output uses that name too"),

@@ -100,6 +100,33 @@ lang_option = click.option(
     help="Language of the published output [default: the codebook's; nl when it does not say].",
 )
 encoding_option = click.option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252 [default: detected].")
+delimiter_option = click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
+sheet_option = click.option("--sheet", help="XLSX sheet name [default: the first].")
+#: What every --text-col help ends with: the one rule ``files.columns.text_column`` follows.
+TEXT_COL_RULE = (
+    "[default: a column named text, answer, antwoord or tekst (case ignored), else in a file 'pgtext label' "
+    "wrote the one column filled exactly where it has scores]"
+)
+
+
+def text_col_option(what: str = "Column holding the answers.", *names: str, **kwargs):
+    """--text-col with the same rule in its help on every command; ``what`` says what it names there."""
+    return click.option(*(names or ("--text-col",)), help=f"{what} {TEXT_COL_RULE}.", **kwargs)
+
+
+def _bundle(*options):
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+#: How every command that reads a table reads it: passed down to ``files.tables.read_table``.
+table_options = _bundle(delimiter_option, encoding_option, sheet_option)
+#: How every command that embeds answers runs the embedder, and whether it shows progress.
+embedding_options = _bundle(backend_option, cache_dir_option, no_cache_option, quiet_option)
 
 
 

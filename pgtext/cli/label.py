@@ -9,15 +9,13 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
-    backend_option,
-    cache_dir_option,
     check_outputs,
     embedder_for,
-    encoding_option,
-    no_cache_option,
+    embedding_options,
     note,
     open_cache,
-    quiet_option,
+    table_options,
+    text_col_option,
     warn,
 )
 from pgtext.cli.main import cli
@@ -27,18 +25,13 @@ from pgtext.cli.main import cli
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Output file, .csv, .xlsx or .sav (SPSS).")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
-@click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several (one output row per answer).")
+@text_col_option("Open-answer column; repeat for several (one output row per answer).", "--text-col", "text_cols", multiple=True)
 @click.option("--id-col", help="Respondent id column, put first in long output.")
-@click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
-@click.option("--sheet", help="XLSX sheet name [default: the first].")
 @click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Check the model was trained with this codebook.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@backend_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
+@table_options
+@embedding_options
 @click.option("--lang", type=click.Choice(["nl", "en"], case_sensitive=False), help="Language of the labels in a .sav output [default: the codebook's].")
 def label(input_path, output, model_dir, text_cols, id_col, delimiter, sheet, embedder, codebook, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Label every open answer in a survey export with themes, scores and a review flag.

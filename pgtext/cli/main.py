@@ -91,5 +91,5 @@ def cli() -> None:
     Typical use:
       pgtext themes                                   # the codebook
       pgtext label export.csv --text-col suggesties --output labelled.xlsx
-      pgtext train labels/twente.csv --model models/mine
+      pgtext train labels/twente.csv -o out/models/mine
     """

@@ -9,15 +9,14 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
-    backend_option,
-    cache_dir_option,
     check_outputs,
     codebook_beside,
     embedder_for,
-    encoding_option,
-    no_cache_option,
+    embedding_options,
     open_cache,
     quiet_option,
+    table_options,
+    text_col_option,
     warn,
     write_report_files,
 )
@@ -80,7 +79,9 @@ def format_card(card: dict, folder: str) -> str:
 
 @cli.command()
 @click.argument("labels", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False), help="Folder to write the model to.")
+@click.option("--output", "-o", "output", type=click.Path(file_okay=False), help="Folder to write the model to (required).")
+@click.option("--model", "old_model_dir", type=click.Path(file_okay=False), hidden=True, help="Deprecated name of --output.")
+@text_col_option("Answer column of LABELS.")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the first labels file, else labels/codebook.csv].")
 @click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
 @click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Sentence embeddings, word+char n-gram TF-IDF, or both.")
@@ -88,23 +89,22 @@ def format_card(card: dict, folder: str) -> str:
 @click.option("--target-precision", default=config.TARGET_PRECISION, show_default=True, type=click.FloatRange(0.5, 1.0), help="Review policy: answers not flagged must have exactly the right themes this often (on cross-validation).")
 @click.option("--precision-level", default=config.PRECISION_LEVEL, show_default=True, type=click.FloatRange(0.5, 0.99), help="Review policy: confidence that the target holds (Clopper-Pearson lower bound on out-of-fold answers); 0.5 is about 'met on average'. Few labels and a high level flag everything.")
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
-@backend_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
-def train(labels, model_dir, codebook, embedder, features, folds, target_precision, precision_level, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+@table_options
+@embedding_options
+def train(labels, output, old_model_dir, text_col, codebook, embedder, features, folds, target_precision, precision_level, force, backend, delimiter, encoding, sheet, cache_dir, no_cache, quiet) -> None:
     """Train a theme model on hand-labelled answers and cross-validate it.
 
-    LABELS are CSV/XLSX files with a 'text' column and a 'themes' column (slugs or
-    names joined by ';', empty = no theme), or one 0/1 column per theme.
+    LABELS are CSV/XLSX files with an answer column (see --text-col) and a 'themes'
+    column (slugs or names joined by ';', empty = no theme), or one 0/1 column per theme.
+    The model folder is -o/--output (--model still works on train, deprecated).
 
     \b
     Examples:
-      pgtext train labels/twente.csv --model models/mine
-      pgtext train labels/twente.csv reviewed-2026.xlsx --model models/mine --force
-      pgtext train labels/twente.csv --model models/multi --embedder path/to/multilingual-model
+      pgtext train labels/twente.csv -o out/models/mine
+      pgtext train labels/twente.csv reviewed-2026.xlsx -o out/models/mine --force
+      pgtext train labels/twente.csv -o out/models/multi --embedder path/to/multilingual-model
     """
+    model_dir = _train_output(output, old_model_dir)
     from pgtext.model.codebook import load_codebook
     from pgtext.model.store import check_model_target, save_model
     from pgtext.model.training import train_model
@@ -117,7 +117,8 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
         result = train_model(
             list(labels), book, embedder_for(embedder, backend, cache_dir), features=features, folds=folds,
             cache=open_cache(cache_dir, no_cache), progress=bar, encoding=encoding,
-            target_precision=target_precision, precision_level=precision_level,
+            target_precision=target_precision, precision_level=precision_level, delimiter=delimiter, sheet=sheet,
+            text_col=text_col,
         )
     for warning in result.labelled.warnings:
         warn(warning)
@@ -128,6 +129,17 @@ def train(labels, model_dir, codebook, embedder, features, folds, target_precisi
     click.echo(format_cv_table(result.cv, counts))
     click.echo(f"Model written to {target}")
 
+
+def _train_output(output: str | None, old: str | None) -> str:
+    """train's model folder: -o/--output, or the deprecated --model (with a note on stderr)."""
+    if output and old:
+        raise click.UsageError("give the model folder once, with -o/--output (--model on train is deprecated).")
+    if old:
+        click.echo("Warning: --model on train is deprecated; use -o/--output.", err=True)
+        return old
+    if not output:
+        raise click.UsageError("Missing option '-o' / '--output' (the folder to write the model to).")
+    return output
 
 
 def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
@@ -156,17 +168,14 @@ def format_cv_table(cv: dict, counts: dict[str, int]) -> str:
 @cli.command()
 @click.argument("gold", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
-@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in GOLD.")
+@text_col_option("Answer column of GOLD.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON (.json).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Also draw a reliability diagram (.png, .svg or .pdf).")
 @click.option("--force", is_flag=True, help="Replace existing --json/--output/--plot files.")
-@backend_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
-def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, backend, encoding, cache_dir, no_cache, quiet) -> None:
+@table_options
+@embedding_options
+def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, backend, delimiter, encoding, sheet, cache_dir, no_cache, quiet) -> None:
     """Score a model against hand-labelled GOLD answers (same format as training labels).
 
     Prints precision, recall, F1 and support per theme, micro and macro F1, exact-set
@@ -191,7 +200,7 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
     with ProgressBar("Embedding", quiet) as bar:
         report = evaluate_model(
             sources, model, embedder_for(model.embedder["name"], backend, cache_dir, model.embedder), cache=open_cache(cache_dir, no_cache),
-            progress=bar, encoding=encoding, text_col=text_col,
+            progress=bar, encoding=encoding, text_col=text_col, delimiter=delimiter, sheet=sheet,
         )
     for warning in report.warnings:
         warn(warning)
@@ -218,12 +227,15 @@ def evaluate(gold, model_dir, text_col, json_path, output, plot_path, force, bac
 @click.argument("coder_a", type=click.Path(dir_okay=False))
 @click.argument("coder_b", type=click.Path(dir_okay=False))
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: labels/codebook.csv].")
-@click.option("--text-col", default="text", show_default=True, help="Column holding the answers in both files.")
+@text_col_option("Answer column of both files.")
+@text_col_option("Answer column of CODER_A, when it differs.", "--text-col-a")
+@text_col_option("Answer column of CODER_B, when it differs.", "--text-col-b")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the full report as JSON (.json).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the per-theme table (.csv or .xlsx).")
 @click.option("--force", is_flag=True, help="Replace existing --json/--output files.")
-@encoding_option
-def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, encoding) -> None:
+@table_options
+@quiet_option
+def agreement(coder_a, coder_b, codebook, text_col, text_col_a, text_col_b, json_path, output, force, delimiter, encoding, sheet, quiet) -> None:
     """Agreement between two coders on the same answers, per theme.
 
     CODER_A and CODER_B are labels files (themes column or 0/1 columns) or pgtext
@@ -233,7 +245,7 @@ def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, en
     \b
     Examples:
       pgtext agreement coder-anne.csv coder-bram.csv
-      pgtext agreement gold.csv out/labelled.csv --text-col suggesties
+      pgtext agreement gold.csv out/labelled.csv --text-col-b suggesties
     """
     from pgtext.model.codebook import load_codebook
     from pgtext.review.assess import compare_coders
@@ -241,7 +253,10 @@ def agreement(coder_a, coder_b, codebook, text_col, json_path, output, force, en
     book_path = Path(codebook) if codebook else config.DEFAULT_CODEBOOK
     sources = [Path(coder_a), Path(coder_b), book_path]
     targets = check_outputs([(json_path, "--json"), (output, "--output")], sources, force)
-    report = compare_coders(coder_a, coder_b, load_codebook(book_path), encoding=encoding, text_col=text_col)
+    report = compare_coders(
+        coder_a, coder_b, load_codebook(book_path), encoding=encoding, delimiter=delimiter, sheet=sheet,
+        text_col=text_col_a or text_col, text_col_b=text_col_b or text_col,
+    )
     click.echo(f"Matched {report.matched} answers ({report.only_a} only in A, {report.only_b} only in B).")
     width = max(len(s) for s in report.per_theme) + 2
     click.echo(f"{'theme':<{width}}{'agree':>7}{'alpha':>8}{'A':>6}{'B':>6}{'F1(B|A)':>9}")

@@ -9,15 +9,14 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
-    backend_option,
-    cache_dir_option,
     check_outputs,
     embedder_for,
-    encoding_option,
+    embedding_options,
     lang_option,
-    no_cache_option,
     open_cache,
     quiet_option,
+    table_options,
+    text_col_option,
 )
 from pgtext.cli.main import cli
 
@@ -25,10 +24,10 @@ from pgtext.cli.main import cli
 @cli.command()
 @click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model whose codebook names and orders the themes [default: ${config.MODEL_ENV} or models/twente].")
-@click.option("--by", help="Also count per subgroup of this column (domein, organisatie, gemeente, ...).")
+@click.option("--by", multiple=True, help="Also count per subgroup of this column (domein, organisatie, gemeente, ...); one column per report.")
 @click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
 @click.option("--question", "questions", multiple=True, help="Count only this question of a long file; repeat for several (pooled) [default: all].")
-@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@text_col_option("Answer column of a wide labelled file.")
 @click.option("--quotes", type=click.IntRange(0, 20), help=f"Example quotes per theme: confident, representative, no near-copies [default: {config.REPORT_QUOTES}].")
 @click.option("--no-mask", is_flag=True, help="Quote answers as written (names, e-mail addresses and phone numbers are masked by default).")
 @click.option("--min-n", type=click.IntRange(1), help=f"Flag shares of fewer respondents than this as indicative [default: {config.REPORT_MIN_N}].")
@@ -37,8 +36,9 @@ from pgtext.cli.main import cli
 @click.option("--title", help="Title of the report and the chart.")
 @click.option("--force", is_flag=True, help="Replace existing --output/--chart files.")
 @lang_option
-@encoding_option
-def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, lang, encoding) -> None:
+@table_options
+@quiet_option
+def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_mask, min_n, output, chart, title, force, lang, delimiter, encoding, sheet, quiet) -> None:
     """Count themes in LABELLED files for a report: per theme, subgroup and wave, with quotes.
 
     LABELLED are files written by 'pgtext label' (one answer column, or long files with
@@ -73,6 +73,11 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     )
     from pgtext.reporting.word import write_report_docx
 
+    if len(by) > 1:  # one --by per report; the last one must not silently win
+        raise click.UsageError(
+            f"--by given {len(by)} times ({', '.join(by)}); a report groups by one column: run it once per column."
+        )
+    by = by[0] if by else None
     sources = [Path(p) for p in labelled]
     folder = config.model_dir(model_dir)
     target, chart_target = check_outputs(
@@ -85,7 +90,7 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
     given = {name: value for name, value in (("quotes", quotes), ("min_n", min_n)) if value is not None}
     result = build_report(
         sources, book, by=by, wave_col=wave_col, questions=list(questions), text_col=text_col,
-        mask=not no_mask, encoding=encoding, **given,
+        mask=not no_mask, encoding=encoding, delimiter=delimiter, sheet=sheet, **given,
     )
     click.echo(report_text(result))
     kind = REPORT_SUFFIXES[target.suffix.lower()] if target else None
@@ -113,17 +118,14 @@ def report(labelled, model_dir, by, wave_col, questions, text_col, quotes, no_ma
 @click.option("--examples", type=click.IntRange(0, 20), help=f"Example answers per group [default: {config.DISCOVER_EXAMPLES}].")
 @click.option("--no-mask", is_flag=True, help="Show answers as written (names, e-mail addresses and phone numbers are masked by default).")
 @click.option("--wave-col", help="Column naming the wave, when a file holds several waves [default: one wave per file].")
-@click.option("--text-col", help="Answer column of a wide labelled file [default: text/answer/antwoord/tekst].")
+@text_col_option("Answer column of a wide labelled file.")
 @click.option("--embedder", help="Group with this embedder instead of the model's.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the groups: .md (Markdown), .csv or .xlsx (one row per answer, a review sheet).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@backend_option
 @lang_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
-def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, backend, lang, encoding, cache_dir, no_cache, quiet) -> None:
+@table_options
+@embedding_options
+def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave_col, text_col, embedder, output, force, lang, delimiter, encoding, sheet, backend, cache_dir, no_cache, quiet) -> None:
     """Find candidate new themes: groups of answers the codebook does not cover.
 
     Takes the answers of the last wave in LABELLED that no theme covers confidently,
@@ -167,7 +169,7 @@ def discover(labelled, model_dir, include_all, min_size, examples, no_mask, wave
             sources, book, embedder_for(embedder or card["embedder"]["name"], backend, cache_dir, card["embedder"]),
             cache=open_cache(cache_dir, no_cache),
             include_all=include_all, mask=not no_mask, wave_col=wave_col, text_col=text_col, encoding=encoding,
-            progress=bar, **given,
+            delimiter=delimiter, sheet=sheet, progress=bar, **given,
         )
     click.echo(discovery_text(result))
     if target:

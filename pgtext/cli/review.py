@@ -9,18 +9,17 @@ import click
 from pgtext import config
 from pgtext.cli.common import (
     ProgressBar,
-    backend_option,
-    cache_dir_option,
     check_outputs,
     codebook_beside,
     embedder_for,
-    encoding_option,
+    embedding_options,
     lang_option,
-    no_cache_option,
     note,
     open_cache,
     quiet_option,
     shown,
+    table_options,
+    text_col_option,
     warn,
 )
 from pgtext.cli.main import cli
@@ -33,15 +32,14 @@ from pgtext.cli.main import cli
 @click.option("--audit-size", default=config.AUDIT_SIZE, show_default=True, type=click.IntRange(1), help="How many accepted answers the audit sample takes.")
 @click.option("--seed", default=config.SEED, show_default=True, type=int, help="Random seed for the audit sample.")
 @click.option("--blind", is_flag=True, help="Leave the audit rows' theme cells and scores empty, so reviewers are not anchored by the model (use .xlsx: the model's themes are in a hidden column).")
-@click.option("--text-col", help="The labelled answer column [default: 'text', else the one filled exactly where scores are].")
+@text_col_option("The labelled answer column of LABELLED.")
 @click.option("--id-col", help="Respondent id column to show on the sheet [default: id or respondent_id if present].")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook the model was trained with [default: labels/codebook.csv].")
-@click.option("--delimiter", help="CSV delimiter of LABELLED: ',' ';' or tab [default: detected].")
-@click.option("--sheet", help="XLSX sheet name of LABELLED [default: the first].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @lang_option
-@encoding_option
-def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, lang, encoding) -> None:
+@table_options
+@quiet_option
+def review(labelled, output, include, audit_size, seed, blind, text_col, id_col, codebook, delimiter, sheet, force, lang, encoding, quiet) -> None:
     """Write a review sheet from a file 'pgtext label' wrote: the answers a person should check.
 
     Least confident first; near-copies are grouped so one decision covers them (their
@@ -94,8 +92,9 @@ def review(labelled, output, include, audit_size, seed, blind, text_col, id_col,
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside the labels file, else labels/codebook.csv].")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--accept-unchanged", is_flag=True, help="Also take rows still exactly as pre-filled and unsigned (the model's guesses) as human labels.")
-@encoding_option
-def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_unchanged, encoding) -> None:
+@table_options
+@quiet_option
+def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_unchanged, delimiter, encoding, sheet, quiet) -> None:
     """Merge a reviewed sheet (xlsx or csv) into a labels file.
 
     New answers are appended with --source and the reviewer; an answer already in the
@@ -106,7 +105,8 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_
     unless --accept-unchanged: they would store the model's guesses as human labels.
     A bad sheet is refused with the row named and the labels left untouched; otherwise
     the old file is kept as a timestamped .bak beside it and the new one written
-    atomically.
+    atomically. --delimiter and --encoding apply to SHEET and --labels, --sheet to SHEET
+    [default: the review sheet pgtext wrote, else the first].
 
     \b
     Examples:
@@ -120,27 +120,27 @@ def accept(sheet_path, labels_path, source, reviewer, codebook, dry_run, accept_
     from pgtext.review.merge import check_reviewed, merging, plan_merge
     from pgtext.review.sheet import SheetError, read_sheet
 
-    sheet, labels = Path(sheet_path), Path(labels_path)
+    sheet_name, sheet, labels = sheet, Path(sheet_path), Path(labels_path)
     if same_path(sheet, labels):
         raise click.ClickException(f"{sheet}: is the labels file itself; give the reviewed sheet and --labels separately.")
     book_path = Path(codebook) if codebook else codebook_beside(labels)
     check_not_input(labels, [book_path], "--labels")
     book = load_codebook(book_path)
     try:
-        decisions = read_sheet(sheet, book, encoding=encoding)
-        plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
+        decisions = read_sheet(sheet, book, encoding=encoding, delimiter=delimiter, sheet=sheet_name)
+        plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding, delimiter=delimiter)
         if not accept_unchanged:
             check_reviewed(plan, sheet)
     except SheetError as exc:
         raise click.ClickException(f"{exc} Nothing merged; {labels} is unchanged.") from None
     with merging(labels, dry_run):  # another accept into the same file waits; it then merges into our result
-        _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
+        _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding, delimiter)
 
 
-def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding) -> None:
+def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding, delimiter) -> None:
     from pgtext.review.merge import plan_merge, retrain_folder, write_merge
 
-    plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding)
+    plan = plan_merge(labels, decisions, book, source=source, reviewer=reviewer, encoding=encoding, delimiter=delimiter)
     for warning in plan.warnings:
         warn(warning)
     following = sum(d.follows is not None for d in decisions)
@@ -176,7 +176,7 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
     if backup:
         click.echo(f"Backup of the previous labels: {backup}")
     click.echo(f"Wrote {labels}")
-    click.echo(f"Retrain: pgtext train {shown(labels)} --model {shown(retrain_folder(labels))}")
+    click.echo(f"Retrain: pgtext train {shown(labels)} -o {shown(retrain_folder(labels))}")
 
 
 @cli.command()
@@ -184,19 +184,14 @@ def _accept(sheet, labels, decisions, book, source, reviewer, dry_run, encoding)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet, .xlsx or .csv.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), help=f"Model folder [default: ${config.MODEL_ENV} or models/twente].")
 @click.option("-n", "count", default=config.SUGGEST_COUNT, show_default=True, type=click.IntRange(1), help="How many answers to suggest.")
-@click.option("--text-col", "text_cols", multiple=True, help="Open-answer column; repeat for several.")
+@text_col_option("Open-answer column; repeat for several.", "--text-col", "text_cols", multiple=True)
 @click.option("--id-col", help="Respondent id column to show on the sheet.")
 @click.option("--labels", "labels_paths", multiple=True, type=click.Path(dir_okay=False), help="Skip answers already in this labels file; repeat for several.")
 @click.option("--diversity", default=config.DIVERSITY, show_default=True, type=click.FloatRange(0.0, 1.0), help="0 = most uncertain only; higher = penalise answers like (in meaning) those already picked or labelled.")
-@click.option("--delimiter", help="CSV delimiter: ',' ';' or tab [default: detected].")
-@click.option("--sheet", help="XLSX sheet name [default: the first].")
 @click.option("--embedder", help="Check the model's embedder is this one, or load it from a moved folder.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@backend_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
+@table_options
+@embedding_options
 @lang_option
 def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_paths, diversity, delimiter, sheet, embedder, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
     """Pick the unlabelled answers whose labels would most improve the model.
@@ -227,7 +222,7 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
     model = load_model(folder)
     embedder_obj = embedder_for(embedder or model.embedder["name"], backend, cache_dir, model.embedder)
     check_compatible(model, embedder_obj)
-    known = load_labels(list(labels_paths), model.codebook, encoding=encoding).texts if labels_paths else []
+    known = load_labels(list(labels_paths), model.codebook, encoding=encoding, delimiter=delimiter).texts if labels_paths else []
     table = read_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet)
     for line in table.notes:
         note(line)
@@ -255,19 +250,17 @@ def suggest(input_path, output, model_dir, count, text_cols, id_col, labels_path
 @click.argument("labels_path", metavar="LABELS", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Review sheet of suspect labels, .xlsx or .csv.")
 @click.option("--codebook", type=click.Path(dir_okay=False), help="Codebook CSV [default: codebook.csv beside LABELS, else labels/codebook.csv].")
+@text_col_option("Answer column of LABELS.")
 @click.option("--embedder", default=config.DEFAULT_EMBEDDER, show_default=True, help="'minilm' (shipped, offline), a sentence-transformers folder, or a hub name.")
 @click.option("--features", type=click.Choice(["both", "embeddings", "tfidf"]), default=config.DEFAULT_FEATURES, show_default=True, help="Features of the cross-validated model.")
 @click.option("--folds", default=config.DEFAULT_FOLDS, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
 @click.option("--min-strength", default=config.SUSPECT_STRENGTH, show_default=True, type=click.FloatRange(0.0, 1.0), help="List a label when the model's score is at least this far from it (and on the other side of the threshold).")
 @click.option("--limit", "-n", type=click.IntRange(1), help="At most this many rows [default: all suspects].")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@backend_option
-@encoding_option
-@cache_dir_option
-@no_cache_option
-@quiet_option
+@table_options
+@embedding_options
 @lang_option
-def check_labels(labels_path, output, codebook, embedder, features, folds, min_strength, limit, force, backend, encoding, cache_dir, no_cache, quiet, lang) -> None:
+def check_labels(labels_path, output, codebook, text_col, embedder, features, folds, min_strength, limit, force, backend, delimiter, encoding, sheet, cache_dir, no_cache, quiet, lang) -> None:
     """Find likely labelling mistakes in a training file.
 
     Lists answers whose cross-validated prediction (from a model that did not see
@@ -290,7 +283,7 @@ def check_labels(labels_path, output, codebook, embedder, features, folds, min_s
     (target,) = check_outputs([(output, "--output")], [source, book_path], force)
     target = check_sheet_path(target)
     book = load_codebook(book_path)
-    labelled = load_labels([source], book, encoding=encoding)
+    labelled = load_labels([source], book, encoding=encoding, text_col=text_col, delimiter=delimiter, sheet=sheet)
     for warning in labelled.warnings:
         warn(warning)
     with ProgressBar("Embedding", quiet) as bar:

@@ -98,3 +98,37 @@ def invisible_note(columns: list[str]) -> list[str]:
 
 def _quoted(name: str) -> str:
     return f"'{name}'" if re.search(r"[^\w-]", name) or not name else name
+
+
+#: Answer columns looked for, in this order (case and spacing ignored), when --text-col is not given.
+TEXT_NAMES = ("text", "answer", "antwoord", "tekst")
+
+
+def text_column(
+    columns: list[str],
+    wanted: str | None,
+    source: str,
+    labels: dict[str, str] | None = None,
+    answered: list[str] | None = None,
+    option: str = "--text-col",
+) -> str:
+    """The answer column, found by one rule for every command.
+
+    ``wanted`` (what --text-col names) matched like ``find_column``; without it, the first
+    of ``TEXT_NAMES`` there is; else, in a file 'pgtext label' wrote, the one column in
+    ``answered`` (those filled exactly where the file has scores). Otherwise an error that
+    lists the columns and names the option.
+    """
+    columns = [str(c) for c in columns]
+    if wanted:
+        return resolve_column(columns, wanted, source, option, labels)
+    for name in TEXT_NAMES:
+        found = find_column(columns, name, source, None)
+        if found is not None:
+            return found
+    if answered and len(answered) == 1:
+        return answered[0]
+    raise InputError(
+        f"{source}: no answer column named {', '.join(TEXT_NAMES[:-1])} or {TEXT_NAMES[-1]}; name it with {option} "
+        f"(columns here: {shown_list(columns, labels)})."
+    )

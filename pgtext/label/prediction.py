@@ -9,18 +9,27 @@ import pandas as pd
 
 from pgtext.embed import Embedder, Progress, embed_texts, weights_id
 from pgtext.embed.cache import EmbeddingCache
-from pgtext.errors import InputError, ModelError
-from pgtext.files.columns import resolve_column, shown_list
+from pgtext.errors import ModelError
+from pgtext.files.columns import resolve_column, shown_list, text_column
 from pgtext.files.workbook import CODEBOOK_SHEET, SheetStyle
 from pgtext.model.codebook import Codebook
+from pgtext.model.labels import (
+    CONFIDENCE_COLUMN,
+    NEEDS_REVIEW_COLUMN,
+    PREDICTED_COLUMN,
+    SCORE_COLUMN_PREFIX,
+    THEME_FLAG_PREFIX,
+    labelled_answer_columns,
+)
 from pgtext.model.store import ThemeModel
 
-PREDICTED = "predicted_themes"
-CONFIDENCE = "confidence"
-NEEDS_REVIEW = "needs_review"
-SCORE_PREFIX = "score_"
+PREDICTED = PREDICTED_COLUMN
+CONFIDENCE = CONFIDENCE_COLUMN
+NEEDS_REVIEW = NEEDS_REVIEW_COLUMN
+SCORE_PREFIX = SCORE_COLUMN_PREFIX
 QUESTION = "question"
 TEXT = "text"
+THEME_PREFIX = THEME_FLAG_PREFIX
 ROW = "row"
 AUTO_TEXT_COLUMNS = ("text", "answer", "antwoord", "tekst")
 
@@ -111,17 +120,17 @@ def check_compatible(model: ThemeModel, embedder: Embedder, codebook: Codebook |
 
 
 def resolve_text_columns(frame: pd.DataFrame, wanted: list[str], source: str) -> list[str]:
-    """Match --text-col names to columns (exact, then case-insensitive); explain what exists if not."""
-    columns = [str(c) for c in frame.columns]
+    """Match --text-col names to columns; without any, the one answer column ``answer_column`` finds."""
     if not wanted:
-        for candidate in AUTO_TEXT_COLUMNS:
-            for col in columns:
-                if col.casefold() == candidate:
-                    return [col]
-        raise InputError(
-            f"{source}: name the open-answer column(s) with --text-col; columns here: {listed(columns, frame)}."
-        )
-    return [resolve_column(columns, name, source, "--text-col", frame.attrs.get("column_labels")) for name in wanted]
+        return [answer_column(frame, None, source)]
+    return [answer_column(frame, name, source) for name in wanted]
+
+
+def answer_column(frame: pd.DataFrame, wanted: str | None, source: str) -> str:
+    """The answer column by the rule every command follows (``files.columns.text_column``)."""
+    return text_column(
+        list(frame.columns), wanted, source, frame.attrs.get("column_labels"), answered=labelled_answer_columns(frame)
+    )
 
 
 def listed(columns: list[str], frame: pd.DataFrame | None = None, labels: dict[str, str] | None = None) -> str:

@@ -16,7 +16,6 @@ import pandas as pd
 from pgtext.errors import InputError
 from pgtext.files.tables import read_table
 from pgtext.label.prediction import (
-    AUTO_TEXT_COLUMNS,
     CONFIDENCE,
     NEEDS_REVIEW,
     PREDICTED,
@@ -24,9 +23,9 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    answer_column,
     find_id_column,
     flagged,
-    listed,
     resolve_column,
 )
 from pgtext.label.sav_output import THEME_PREFIX
@@ -134,21 +133,12 @@ def _check_columns(columns: list[str], codebook: Codebook, source: str, codebook
 
 
 def _text_column(frame: pd.DataFrame, columns: list[str], wanted: str | None, source: str, guess: bool) -> str:
-    """The labelled answers: 'text' in a long output, else --text-col, else 'text', else (``guess``) the one
-    column filled exactly where scores are, else a usual answer column name."""
+    """The labelled answers: 'text' in a long output, else the rule every command follows
+    (``label.prediction.answer_column``: --text-col, a usual answer column name, or the one column
+    filled exactly where scores are)."""
     if {ROW, QUESTION, TEXT} <= set(columns):
         return TEXT
-    if wanted:
-        return resolve_column(columns, wanted, source, "--text-col", frame.attrs.get("column_labels"))
-    if TEXT in columns:
-        return TEXT
-    if guess and (found := _filled_where_scored(frame, columns)):
-        return found
-    for candidate in AUTO_TEXT_COLUMNS:
-        for column in columns:
-            if column.casefold() == candidate:
-                return column
-    raise InputError(f"{source}: name the labelled answer column with --text-col; columns here: {listed(columns, frame)}.")
+    return answer_column(frame, wanted, source)
 
 
 def _filled_where_scored(frame: pd.DataFrame, columns: list[str]) -> str | None:

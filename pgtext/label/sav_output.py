@@ -32,13 +32,12 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    THEME_PREFIX,
     flagged,
     resolve_text_columns,
 )
 from pgtext.model.codebook import Codebook
 from pgtext.model.labels import THEME_SEPARATOR
-
-THEME_PREFIX = "th_"
 
 
 def sav_names(codebook: Codebook, existing: list[str]) -> dict[str, str]:

@@ -11,18 +11,27 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pgtext.errors import LabelsError
-from pgtext.files.columns import find_column, shown_list
+from pgtext.errors import InputError, LabelsError
+from pgtext.files.columns import text_column
 from pgtext.files.tables import read_table
 from pgtext.model.codebook import THEME_SEPARATOR, Codebook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_COLUMN = "text"
 THEMES_COLUMN = "themes"
 #: A pgtext label output can stand in for a labels file (e.g. as the second coder in agreement).
+#: The columns 'pgtext label' adds (``pgtext.label.prediction`` writes them under these names).
 PREDICTED_COLUMN = "predicted_themes"
+CONFIDENCE_COLUMN = "confidence"
+NEEDS_REVIEW_COLUMN = "needs_review"
+SCORE_COLUMN_PREFIX = "score_"
+THEME_FLAG_PREFIX = "th_"  # an SPSS output's 0/1 theme variables
 _TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x"}
 _FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", ""}
 _MAX_LISTED = 5
@@ -58,7 +67,12 @@ def file_sha256(path: Path) -> str:
 
 
 def load_labels(
-    paths: list[str | Path], codebook: Codebook, encoding: str | None = None, text_col: str | None = None
+    paths: list[str | Path],
+    codebook: Codebook,
+    encoding: str | None = None,
+    text_col: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> LabelledSet:
     """Read one or more labelled files into one checked set.
 
@@ -73,16 +87,14 @@ def load_labels(
     problems: list[str] = []
     for raw_path in paths:
         path = Path(raw_path)
-        table = read_table(path, encoding=encoding)
+        table = read_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet)
         frame = table.frame
         columns = {c.casefold(): c for c in frame.columns}
-        text_name = find_column(list(frame.columns), text_col or TEXT_COLUMN, str(path), "--text-col" if text_col else None)
-        if text_name is None:
+        try:
+            text_name = text_column(list(frame.columns), text_col, str(path), answered=labelled_answer_columns(frame))
+        except InputError as exc:
             how = "".join(f" {note[0].upper()}{note[1:]}" for note in table.notes)  # e.g. which sheet was read
-            fix = "Name the answer column with --text-col" if text_col else f"Rename the answer column to '{TEXT_COLUMN}'"
-            raise LabelsError(
-                f"{path}: needs a '{text_col or TEXT_COLUMN}' column (found: {shown_list(list(frame.columns))}). {fix}.{how}"
-            )
+            raise LabelsError(f"{exc}{how}") from None
         parse = _themes_parser(path, frame.columns, columns, codebook)
         empty: list[int] = []
         for i, record in zip((frame.index + 2).tolist(), frame.to_dict("records")):  # spreadsheet rows
@@ -187,3 +199,20 @@ def _deduplicate(texts, y, origins, codebook):
 def _list(items: list) -> str:
     shown = ", ".join(str(x) for x in items[:_MAX_LISTED])
     return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")
+
+
+def labelled_answer_columns(frame: pd.DataFrame) -> list[str]:
+    """In a file 'pgtext label' wrote: the columns filled exactly where it has scores (the labelled answers)."""
+    columns = [str(c) for c in frame.columns]
+    if CONFIDENCE_COLUMN not in columns or len(frame) == 0:
+        return []
+    scored = (frame[CONFIDENCE_COLUMN].astype(str).str.strip() != "").to_numpy()
+    if not scored.any():
+        return []
+    # an SPSS output's 0/1 theme variables are filled exactly where scores are too
+    flags = {THEME_FLAG_PREFIX + c[len(SCORE_COLUMN_PREFIX):] for c in columns if c.startswith(SCORE_COLUMN_PREFIX)}
+    return [
+        c for c in columns
+        if c not in (PREDICTED_COLUMN, CONFIDENCE_COLUMN, NEEDS_REVIEW_COLUMN, *flags) and not c.startswith(SCORE_COLUMN_PREFIX)
+        and np.array_equal((frame[c].astype(str).str.strip() != "").to_numpy(), scored)
+    ]

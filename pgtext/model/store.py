@@ -199,20 +199,20 @@ def check_model_target(folder: str | Path, inputs: list, force: bool) -> Path:
     for source in inputs:
         if source is not None and (same_path(folder, source) or overlaps(source, folder)):
             raise ModelError(
-                f"{folder}: holds the input {source}; a model folder holds only the model. Choose another --model."
+                f"{folder}: holds the input {source}; a model folder holds only the model. Choose another -o/--output folder."
             )
     if folder.is_symlink():
-        raise ModelError(f"{folder}: is a symbolic link; give the folder itself or another --model.")
+        raise ModelError(f"{folder}: is a symbolic link; give the folder itself or another -o/--output folder.")
     if folder.exists() and not folder.is_dir():
-        raise ModelError(f"{folder}: is a file, not a folder; choose another --model.")
+        raise ModelError(f"{folder}: is a file, not a folder; choose another -o/--output folder.")
     if folder.exists() and any(folder.iterdir()):
         if not force:
-            raise ModelError(f"{folder}: already exists and is not empty; choose another --model or add --force.")
+            raise ModelError(f"{folder}: already exists and is not empty; choose another -o/--output folder or add --force.")
         why = _not_a_model(folder)
         if why:
             raise ModelError(
                 f"{folder}: is not a pgtext model folder ({why}); --force replaces only a folder 'pgtext train' "
-                "wrote. Choose another --model."
+                "wrote. Choose another -o/--output folder."
             )
     # "--model ." names the folder it is in: work on its full path, so the staging folder goes beside it
     return Path(os.path.abspath(folder)) if folder.name in ("", "..") else folder
@@ -231,7 +231,7 @@ def save_model(model: ThemeModel, folder: str | Path, force: bool = False, input
             folder.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         except OSError as exc:
-            raise ModelError(f"{folder}: cannot write here ({exc.strerror or exc}); choose another --model.") from None
+            raise ModelError(f"{folder}: cannot write here ({exc.strerror or exc}); choose another -o/--output folder.") from None
         try:
             os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes 0700; model folders are shared
             names = model.head.save(staging)
@@ -263,7 +263,7 @@ def _swap_in(staging: Path, folder: Path) -> None:
         if why:  # something landed in it between the check and the swap: put it back untouched
             raise ModelError(
                 f"{folder}: is not a pgtext model folder ({why}); --force replaces only a folder 'pgtext train' "
-                "wrote. Choose another --model."
+                "wrote. Choose another -o/--output folder."
             )
         staging.rename(folder)
     except BaseException:

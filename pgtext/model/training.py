@@ -49,9 +49,14 @@ def train_model(
     seed: int = config.SEED,
     target_precision: float = config.TARGET_PRECISION,
     precision_level: float = config.PRECISION_LEVEL,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    text_col: str | None = None,
 ) -> TrainResult:
     """Train on labelled files; cross-validate; fit the final head on everything."""
-    labelled = load_labels(label_paths, codebook, encoding=encoding)
+    labelled = load_labels(
+        label_paths, codebook, encoding=encoding, text_col=text_col, delimiter=delimiter, sheet=sheet
+    )
     check_trainable(labelled, folds)
     embeddings = embed_texts(embedder, labelled.texts, cache=cache, progress=progress)
     return fit_labelled(labelled, embeddings, embedder, features, folds, seed, target_precision,

@@ -92,6 +92,8 @@ def load_answers(
     text_col: str | None = None,
     encoding: str | None = None,
     names: list[str] | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One row per non-blank answer: wave, respondent, question, text, group, confident, has:/score: per theme.
 
@@ -109,7 +111,8 @@ def load_answers(
         if isinstance(item, pd.DataFrame):
             frame, source = item, f"wave {name}"
         else:
-            frame, source = read_table(Path(item), encoding=encoding).frame, str(item)
+            frame = read_table(Path(item), encoding=encoding, delimiter=delimiter, sheet=sheet).frame
+            source = str(item)
         shown.append(source)
         parts.append(_answers_of(frame, source, name, codebook, wave_col, by, text_col))
     answers = pd.concat(parts, ignore_index=True)
@@ -263,10 +266,13 @@ def build_report(
     min_n: int = MIN_N,
     encoding: str | None = None,
     names: list[str] | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> ReportResult:
     """Read labelled files (or frames) and count themes per wave (and group), with quotes from the last wave."""
     answers, waves = load_answers(
-        paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding, names=names
+        paths, codebook, wave_col=wave_col, by=by, text_col=text_col, encoding=encoding, names=names,
+        delimiter=delimiter, sheet=sheet,
     )
     all_questions = question_order(answers)
     if questions:

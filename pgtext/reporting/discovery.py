@@ -219,9 +219,13 @@ def discover(
     text_col: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> Discovery:
     """Group the latest wave's uncovered answers; compare each group with the earlier waves."""
-    answers, waves = load_answers(paths, codebook, wave_col=wave_col, text_col=text_col, encoding=encoding)
+    answers, waves = load_answers(
+        paths, codebook, wave_col=wave_col, text_col=text_col, encoding=encoding, delimiter=delimiter, sheet=sheet
+    )
     has_theme = np.column_stack([answers[f"has:{s}"].to_numpy() for s in codebook.slugs]).any(axis=1)
     answers = answers.assign(
         covered=has_theme & answers["confident"].to_numpy(),

@@ -12,7 +12,7 @@ from pgtext.embed.cache import EmbeddingCache
 from pgtext.errors import LabelsError
 from pgtext.label.prediction import score_texts
 from pgtext.model.codebook import Codebook
-from pgtext.model.labels import TEXT_COLUMN, LabelledSet, load_labels, normalise_text
+from pgtext.model.labels import LabelledSet, load_labels, normalise_text
 from pgtext.model.metrics import (
     agreement_per_theme,
     expected_calibration_error,
@@ -58,10 +58,12 @@ def evaluate_model(
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
     encoding: str | None = None,
-    text_col: str = TEXT_COLUMN,
+    text_col: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> EvaluationReport:
     """Label the gold answers with the model and compare, theme by theme."""
-    gold = load_labels(gold_paths, model.codebook, encoding=encoding, text_col=text_col)
+    gold = load_labels(gold_paths, model.codebook, encoding=encoding, text_col=text_col, delimiter=delimiter, sheet=sheet)
     scores, predicted, confidence, needs_review = score_texts(model, embedder, gold.texts, cache, progress)
     slugs = model.themes
     agreement = agreement_per_theme(gold.y, predicted, slugs)
@@ -94,20 +96,25 @@ def compare_coders(
     path_b: str | Path,
     codebook: Codebook,
     encoding: str | None = None,
-    text_col: str = TEXT_COLUMN,
+    text_col: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    text_col_b: str | None = None,
 ) -> AgreementReport:
     """Match the two files' answers by text (case and spacing ignored) and compare their themes.
 
     Either file may be a labels file (``themes`` or 0/1 columns) or a pgtext output
-    (``predicted_themes``).
+    (``predicted_themes``). ``text_col`` names the answer column of A (and of B, unless
+    ``text_col_b`` does).
     """
-    a = load_labels([path_a], codebook, encoding=encoding, text_col=text_col)
-    b = load_labels([path_b], codebook, encoding=encoding, text_col=text_col)
+    read = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+    a = load_labels([path_a], codebook, text_col=text_col, **read)
+    b = load_labels([path_b], codebook, text_col=text_col_b or text_col, **read)
     rows_a = _by_text(a)
     rows_b = _by_text(b)
     shared = [key for key in rows_a if key in rows_b]
     if not shared:
-        raise LabelsError(f"{path_a} and {path_b} share no answers (matched on the '{text_col}' column).")
+        raise LabelsError(f"{path_a} and {path_b} share no answers; answers are matched on their text (case and spacing ignored).")
     ya = np.array([a.y[rows_a[k]] for k in shared])
     yb = np.array([b.y[rows_b[k]] for k in shared])
     return AgreementReport(

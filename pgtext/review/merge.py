@@ -89,6 +89,7 @@ def plan_merge(
     source: str = "review",
     reviewer: str = "",
     encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> MergePlan:
     """Work out the merged labels table and check it loads as training data; writes nothing."""
     path = Path(labels_path)
@@ -96,10 +97,10 @@ def plan_merge(
     slugs = codebook.slugs
     if path.exists():
         sha = file_sha256(path)  # before reading: a change after this point is caught when writing
-        table = read_table(path, encoding=encoding)
+        table = read_table(path, encoding=encoding, delimiter=delimiter)
         frame, delimiter = table.frame.reset_index(drop=True), table.delimiter or ","
         numbers = [int(i) + 2 for i in table.frame.index]  # spreadsheet rows (blank lines counted)
-        before = load_labels([path], codebook, encoding=encoding)
+        before = load_labels([path], codebook, encoding=encoding, delimiter=delimiter)
         counts_before = before.counts()
         no_theme_before = int((before.y.sum(axis=1) == 0).sum())
     else:

@@ -247,11 +247,19 @@ def instructions(lang: str = "en") -> list[str]:
     return t(lang, "sheet.instructions").split("\n")
 
 
-def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None) -> list[Decision]:
-    """Read a reviewed sheet (xlsx or csv) into decisions; refuse anything ambiguous, naming the row."""
+def read_sheet(
+    path: str | Path,
+    codebook: Codebook,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> list[Decision]:
+    """Read a reviewed sheet (xlsx or csv) into decisions; refuse anything ambiguous, naming the row.
+
+    An .xlsx is read from ``sheet``, else from the review sheet pgtext wrote, else the first.
+    """
     path = Path(path)
-    sheet = None
-    if path.suffix.lower() in XLSX_SUFFIXES and path.exists():
+    if sheet is None and path.suffix.lower() in XLSX_SUFFIXES and path.exists():
         from openpyxl import load_workbook
 
         try:
@@ -260,7 +268,7 @@ def read_sheet(path: str | Path, codebook: Codebook, encoding: str | None = None
             book.close()
         except Exception:  # read_table below names the damage
             pass
-    frame = read_table(path, encoding=encoding, sheet=sheet).frame
+    frame = read_table(path, encoding=encoding, delimiter=delimiter, sheet=sheet).frame
     name = path.name
     theme_columns = _theme_columns(frame, codebook, name)
     lookup = {str(c).casefold(): c for c in frame.columns}

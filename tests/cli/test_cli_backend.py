@@ -37,7 +37,7 @@ def labelled(tmp_path, model_dir, exports):
 
 def _commands(tmp_path, model_dir, labels_path, codebook_path, exports, labelled):
     return {
-        "train": ["train", labels_path, "--model", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path],
+        "train": ["train", labels_path, "-o", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path],
         "label": ["label", exports["comma"], "--text-col", "vraag1", "--model", model_dir, "-o", tmp_path / "l.csv"],
         "evaluate": ["evaluate", labels_path, "--model", model_dir],
         "suggest": ["suggest", exports["comma"], "--text-col", "vraag1", "--model", model_dir, "-o", tmp_path / "s.csv"],

@@ -30,7 +30,9 @@ def test_missing_text_col_lists_existing_columns(tmp_path, exports, model_dir):
 def test_no_text_col_and_no_text_column(tmp_path, exports, model_dir):
     src = exports["xlsx"]
     result = invoke("label", src, "--model", model_dir, "-o", tmp_path / "uit.csv")
-    assert_one_line_error(result, f"{src}: name the open-answer column(s) with --text-col; columns here: {COLUMNS}.")
+    assert_one_line_error(
+        result, f"{src}: no answer column named text, answer, antwoord or tekst; name it with --text-col (columns here: {COLUMNS})."
+    )
 
 
 def test_missing_id_col(tmp_path, exports, model_dir):
@@ -149,7 +151,7 @@ def test_unknown_theme_in_labels_names_the_row(tmp_path, codebook_path):
     rows = list(LABEL_ROWS)
     rows[40] = (rows[40][0], "wonen;ouderen")
     labels = write_labels(tmp_path / "labels.csv", rows)
-    result = invoke("train", labels, "--model", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
+    result = invoke("train", labels, "-o", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
     assert_one_line_error(result, "labels.csv, row 42: unknown theme 'ouderen'. Known themes: wonen, vervoer, eenzaamheid.")
     assert not (tmp_path / "m").exists()
 
@@ -159,7 +161,7 @@ def test_too_few_examples(tmp_path, codebook_path):
     rows = [r for r in LABEL_ROWS if "eenzaamheid" not in r[1]]
     rows += [r for r in LABEL_ROWS if r[1] == "eenzaamheid"][:keep_eenzaam]
     labels = write_labels(tmp_path / "labels.csv", rows)
-    result = invoke("train", labels, "--model", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
+    result = invoke("train", labels, "-o", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
     assert_one_line_error(result, (
         "too few labelled answers to train: eenzaamheid (5); each theme needs at least 8. "
         "Label more answers with these themes, or drop the theme from the codebook."
@@ -170,7 +172,7 @@ def test_too_few_examples(tmp_path, codebook_path):
 def test_conflicting_labels(tmp_path, codebook_path):
     rows = [*LABEL_ROWS, (LABEL_ROWS[12][0], "wonen")]
     labels = write_labels(tmp_path / "labels.csv", rows)
-    result = invoke("train", labels, "--model", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
+    result = invoke("train", labels, "-o", tmp_path / "m", "--embedder", "fake", "--codebook", codebook_path)
     assert_one_line_error(result, (
         "the same answer has different labels: labels.csv, row 14 (vervoer) vs labels.csv, row 62 (wonen). "
         "Decide on one label and fix the other row."
@@ -179,7 +181,7 @@ def test_conflicting_labels(tmp_path, codebook_path):
 
 def test_bad_codebook(tmp_path, labels_path):
     book = write_codebook(tmp_path / "codebook.csv", [*CODEBOOK_ROWS, {"slug": "Sport", "name": "Sport", "description": ""}])
-    result = invoke("train", labels_path, "--model", tmp_path / "m", "--embedder", "fake", "--codebook", book)
+    result = invoke("train", labels_path, "-o", tmp_path / "m", "--embedder", "fake", "--codebook", book)
     assert_one_line_error(result, (
         f"{book}, row 5: slug 'Sport' must be lower-case letters, digits and _ (e.g. gedeelde_visie)."
     ))
@@ -192,7 +194,7 @@ def test_missing_output_is_a_usage_error(exports, model_dir):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("args", [["train", "x.csv"], ["train", "x.csv", "--model", "m", "--folds", "1"], ["frobnicate"]])
+@pytest.mark.parametrize("args", [["train", "x.csv"], ["train", "x.csv", "-o", "m", "--folds", "1"], ["frobnicate"]])
 def test_other_usage_errors_exit_2(args):
     result = invoke(*args)
     assert result.exit_code == 2

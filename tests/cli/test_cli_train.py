@@ -110,7 +110,7 @@ def test_train_finds_codebook_beside_labels(tmp_path, data_dir):
     labels = tmp_path / "labels.csv"
     shutil.copy(data_dir / "labels.csv", labels)
     shutil.copy(data_dir / "codebook.csv", tmp_path / "codebook.csv")
-    result = invoke("train", labels, "--model", tmp_path / "m", "--embedder", "fake", "--folds", "2", "--features", "tfidf")
+    result = invoke("train", labels, "-o", tmp_path / "m", "--embedder", "fake", "--folds", "2", "--features", "tfidf")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == f"Trained on 60 answers with codebook {tmp_path / 'codebook.csv'} (3 themes)."
     card = json.loads((tmp_path / "m" / "model_card.json").read_text(encoding="utf-8"))
@@ -123,10 +123,10 @@ def test_train_warns_about_dropped_rows_and_replaces_with_force(tmp_path, codebo
     labels = write_labels(tmp_path / "labels.csv", rows)
     target = tmp_path / "m"
     shutil.copytree(model_dir, target)
-    args = ["train", labels, "--model", target, "--embedder", "fake", "--codebook", codebook_path, "--folds", "2"]
+    args = ["train", labels, "-o", target, "--embedder", "fake", "--codebook", codebook_path, "--folds", "2"]
     refused = invoke(*args)
     assert refused.exit_code == 1
-    assert refused.stderr == f"Error: {target}: already exists and is not empty; choose another --model or add --force.\n"
+    assert refused.stderr == f"Error: {target}: already exists and is not empty; choose another -o/--output folder or add --force.\n"
     result = invoke(*args, "--force", "--no-cache")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [

@@ -92,10 +92,10 @@ def test_every_writer_names_the_output_when_its_folder_is_not_writable(tmp_path,
 def test_a_full_disk_while_writing_the_model_is_one_line_naming_the_folder(tmp_path, labels_path, codebook_path, monkeypatch):
     target = tmp_path / "modellen" / "nieuw"
     _refuse(monkeypatch, "pgtext.model.store.tempfile.mkdtemp", errno.ENOSPC)
-    result = invoke("train", labels_path, "--model", target, "--embedder", "fake", "--codebook", codebook_path,
+    result = invoke("train", labels_path, "-o", target, "--embedder", "fake", "--codebook", codebook_path,
                     "--folds", "2", "--features", "embeddings")
     # the hidden temporary name is mapped back to the folder the user named
-    assert_one_line_error(result, f"{target}: cannot write here (No space left on device); choose another --model.")
+    assert_one_line_error(result, f"{target}: cannot write here (No space left on device); choose another -o/--output folder.")
 
 
 def test_an_input_that_cannot_be_read_is_one_line(tmp_path, export, model_dir, monkeypatch):
@@ -258,10 +258,10 @@ def test_report_by_a_column_with_slashes_and_brackets_writes_the_workbook(tmp_pa
 def test_train_force_into_a_folder_that_is_not_a_model_is_refused(tmp_path, labels_path, codebook_path, monkeypatch):
     (tmp_path / "notities.txt").write_text("mijn aantekeningen")
     monkeypatch.chdir(tmp_path)
-    result = invoke("train", labels_path, "--model", ".", "--embedder", "fake", "--codebook", codebook_path, "--force")
+    result = invoke("train", labels_path, "-o", ".", "--embedder", "fake", "--codebook", codebook_path, "--force")
     assert_one_line_error(
         result,
-        ".: is not a pgtext model folder (no model_card.json; it holds notities.txt); --force replaces only a folder 'pgtext train' wrote. Choose another --model.",
+        ".: is not a pgtext model folder (no model_card.json; it holds notities.txt); --force replaces only a folder 'pgtext train' wrote. Choose another -o/--output folder.",
     )
     assert [p.name for p in tmp_path.iterdir()] == ["notities.txt"]
 
@@ -270,7 +270,7 @@ def test_train_force_with_model_dot_inside_a_model_folder_replaces_it(tmp_path, 
     folder = tmp_path / "model"
     shutil.copytree(model_dir, folder)
     monkeypatch.chdir(folder)
-    again = invoke("train", labels_path, "--model", ".", "--embedder", "fake", "--codebook", codebook_path, "--force",
+    again = invoke("train", labels_path, "-o", ".", "--embedder", "fake", "--codebook", codebook_path, "--force",
                    "--folds", "2", "--features", "embeddings")
     assert again.exit_code == 0, again.output
     assert (folder / "model_card.json").is_file()
@@ -383,12 +383,15 @@ def test_tsv_output_is_tab_separated_and_reads_back(tmp_path, model_dir, stream)
 
 
 def test_fit_rewords_advice_about_options_the_command_lacks():
-    train = cli.get_command(None, "train")
+    themes = cli.get_command(None, "themes")  # reads a codebook CSV, and has no --delimiter
     label = cli.get_command(None, "label")
     message = "x.csv: cannot parse as CSV with delimiter ',' (eh); try --delimiter ';' or --delimiter ',' or --delimiter tab."
     assert fit(message, label) == message
-    assert fit(message, train) == "x.csv: cannot parse as CSV with delimiter ',' (eh); save it again from Excel as 'CSV UTF-8'."
-    assert named_options(fit(message, train)) == set()
+    assert fit(message, themes) == "x.csv: cannot parse as CSV with delimiter ',' (eh); save it again from Excel as 'CSV UTF-8'."
+    assert named_options(fit(message, themes)) == set()
+    accept = cli.get_command(None, "accept")  # reads a labels file, and has no --text-col
+    missing = "l.csv: no answer column named text, answer, antwoord or tekst; name it with --text-col (columns here: a)."
+    assert fit(missing, accept) == "l.csv: no answer column named text, answer, antwoord or tekst; rename it to 'text' (columns here: a)."
 
 
 def _bad_files() -> list[str]:
@@ -403,7 +406,7 @@ def _bad_files() -> list[str]:
 #: Each command that reads a table, with the bad file ({bad}) where it reads one.
 COMMANDS = {
     "label": "label {bad} --model {model} --text-col vraag1 -o {out}/uit.csv",
-    "train": "train {bad} --model {out}/model --embedder fake --codebook {codebook}",
+    "train": "train {bad} -o {out}/model --embedder fake --codebook {codebook}",
     "evaluate": "evaluate {bad} --model {model}",
     "agreement": "agreement {bad} {labels} --codebook {codebook}",
     "review": "review {bad} --codebook {codebook} -o {out}/review.xlsx",

@@ -189,7 +189,7 @@ def main() -> None:
     labels = [["id", "text", "themes"], ["a1", "Meer huizen voor starters.", "wonen"], ["a2", "De bus is te laat.", "vervoer"]]
     write("labels_unknown_theme.csv", csv_bytes([*labels, ["a3", "Ouderen zijn eenzaam.", "wonen;ouderen"]]))
     write("labels_contradictory.csv", csv_bytes([*labels, ["a3", "de bus is  te laat.", "wonen"]]))
-    write("labels_no_text_column.csv", csv_bytes([["id", "antwoord", "themes"], ["a1", "Meer huizen.", "wonen"]]))
+    write("labels_no_text_column.csv", csv_bytes([["id", "opmerking", "themes"], ["a1", "Meer huizen.", "wonen"]]))
     write("labels_bad_01.csv", csv_bytes([["text", "wonen", "vervoer", "eenzaamheid"], ["Meer huizen.", "1", "0", "0"], ["De bus.", "0", "2", "0"]]))
 
     # --- Labelled output with formula-like answers (for review and report) ---

@@ -124,9 +124,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_train_force_never_replaces_the_folder_holding_the_labels(work):
     before = _snapshot(work)
-    result = invoke("train", work / "labels.csv", "--model", work, "--force", "--embedder", "fake")
+    result = invoke("train", work / "labels.csv", "-o", work, "--force", "--embedder", "fake")
     assert_one_line_error(
-        result, f"{work}: holds the input {work / 'labels.csv'}; a model folder holds only the model. Choose another --model."
+        result, f"{work}: holds the input {work / 'labels.csv'}; a model folder holds only the model. Choose another -o/--output folder."
     )
     assert _snapshot(work) == before
 
@@ -136,11 +136,11 @@ def test_train_force_never_replaces_a_folder_that_is_not_a_model(work, tmp_path,
     shutil.copytree(work, other)
     (other / "labels.csv").unlink()
     before = _snapshot(other)
-    result = invoke("train", labels_path, "--codebook", codebook_path, "--model", other, "--force", "--embedder", "fake")
+    result = invoke("train", labels_path, "--codebook", codebook_path, "-o", other, "--force", "--embedder", "fake")
     assert_one_line_error(
         result,
         f"{other}: is not a pgtext model folder (no model_card.json; it holds codebook.csv, notities.txt); "
-        "--force replaces only a folder 'pgtext train' wrote. Choose another --model.",
+        "--force replaces only a folder 'pgtext train' wrote. Choose another -o/--output folder.",
     )
     assert _snapshot(other) == before
 
@@ -150,7 +150,7 @@ def test_train_force_replaces_a_model_folder_and_nothing_beside_it(tmp_path, mod
     shutil.copytree(model_dir, target)
     (tmp_path / "models" / ".mine.old").mkdir()  # a user's folder with the name the old code used as backup
     (tmp_path / "models" / ".mine.old" / "bewaren.txt").write_text("x", encoding="utf-8")
-    result = invoke("train", labels_path, "--codebook", codebook_path, "--model", target, "--force", "--embedder", "fake")
+    result = invoke("train", labels_path, "--codebook", codebook_path, "-o", target, "--force", "--embedder", "fake")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "models").iterdir()) == [".mine.old", "mine"]
     assert (tmp_path / "models" / ".mine.old" / "bewaren.txt").exists()

@@ -151,7 +151,7 @@ def test_english_codebook_labels_yes_no(tmp_path, labels_path, sav_input):
     book.write_text("slug,name,description,language\n" + "".join(
         f'{r["slug"]},{r["name"]},"{r["description"]}",en\n' for r in CODEBOOK_ROWS), encoding="utf-8")
     model = tmp_path / "model-en"
-    assert invoke("train", labels_path, "--model", model, "--embedder", "fake", "--codebook", book).exit_code == 0
+    assert invoke("train", labels_path, "-o", model, "--embedder", "fake", "--codebook", book).exit_code == 0
     out = tmp_path / "en.sav"
     assert invoke("label", sav_input, "--text-col", "v12", "--model", model, "--embedder", "fake", "--output", out).exit_code == 0
     _, meta = pyreadstat.read_sav(str(out))

@@ -67,13 +67,20 @@ def test_neither_layout(tmp_path, codebook):
 
 
 def test_no_text_column(tmp_path, codebook):
-    path = write_csv(tmp_path / "x.csv", ["antwoord", "themes"], [["Meer huizen", "wonen"]])
+    path = write_csv(tmp_path / "x.csv", ["opmerking", "themes"], [["Meer huizen", "wonen"]])
     with pytest.raises(LabelsError) as err:
         load_labels([path], codebook)
-    assert str(err.value) == f"{path}: needs a 'text' column (found: antwoord, themes). Rename the answer column to 'text'."
-    with pytest.raises(LabelsError) as err:  # where the user can name the column (evaluate, agreement)
+    assert str(err.value) == (
+        f"{path}: no answer column named text, answer, antwoord or tekst; name it with --text-col "
+        "(columns here: opmerking, themes)."
+    )
+    with pytest.raises(LabelsError) as err:
         load_labels([path], codebook, text_col="tekst")
-    assert str(err.value) == f"{path}: needs a 'tekst' column (found: antwoord, themes). Name the answer column with --text-col."
+    assert str(err.value) == f"{path}: no column 'tekst' (--text-col); columns here: opmerking, themes."
+    # the same rule as every command: antwoord is an answer column
+    assert load_labels([write_csv(tmp_path / "y.csv", ["antwoord", "themes"], [["Meer huizen", "wonen"]])], codebook).texts == [
+        "Meer huizen"
+    ]
 
 
 def test_names_instead_of_slugs(tmp_path, codebook):

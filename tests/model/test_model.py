@@ -112,13 +112,13 @@ def test_existing_non_empty_folder_refused_without_force(model_dir, model_copy):
     (model_copy / "notities.txt").write_text("van mij", encoding="utf-8")
     with pytest.raises(ModelError) as err:
         save_model(model, model_copy)
-    assert str(err.value) == f"{model_copy}: already exists and is not empty; choose another --model or add --force."
+    assert str(err.value) == f"{model_copy}: already exists and is not empty; choose another -o/--output folder or add --force."
     assert (model_copy / "notities.txt").exists()
     with pytest.raises(ModelError) as err:  # --force replaces a model folder, never someone's notes in it
         save_model(model, model_copy, force=True)
     assert str(err.value) == (
         f"{model_copy}: is not a pgtext model folder (it also holds notities.txt, which pgtext did not write); "
-        "--force replaces only a folder 'pgtext train' wrote. Choose another --model."
+        "--force replaces only a folder 'pgtext train' wrote. Choose another -o/--output folder."
     )
     assert (model_copy / "notities.txt").read_text(encoding="utf-8") == "van mij"
     (model_copy / "notities.txt").unlink()
@@ -138,7 +138,7 @@ def test_file_in_the_way(model_dir, tmp_path):
     (tmp_path / "model").write_text("", encoding="utf-8")
     with pytest.raises(ModelError) as err:
         save_model(load_model(model_dir), tmp_path / "model", force=True)
-    assert str(err.value) == f"{tmp_path / 'model'}: is a file, not a folder; choose another --model."
+    assert str(err.value) == f"{tmp_path / 'model'}: is a file, not a folder; choose another -o/--output folder."
 
 
 def test_build_head_feature_sets():

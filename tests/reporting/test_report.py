@@ -181,10 +181,14 @@ def test_wide_file_counts_respondents_with_a_non_blank_answer(tmp_path):
         ["4", "  ", "", "", "", "", "false"],
     ]
     path = _write(tmp_path / "wide.csv", header, rows, delimiter=",")
-    with pytest.raises(InputError, match="--text-col"):
-        build_report([path], BOOK)
     table = build_report([path], BOOK, text_col="suggesties").table
     assert (_row(table, "alpha")["n"], _row(table, "alpha")["respondents"], _row(table, "beta")["respondents"]) == (2, 2, 1)
+    # without --text-col the one rule finds the column filled exactly where the scores are
+    assert build_report([path], BOOK).table.equals(table)
+    # two such columns: the user names one
+    two = _write(tmp_path / "two.csv", [*header, "opmerking"], [[*r, "x" if r[5] else ""] for r in rows], delimiter=",")
+    with pytest.raises(InputError, match="name it with --text-col"):
+        build_report([two], BOOK)
 
 
 def test_unlabelled_or_other_codebook_is_refused(tmp_path, waves):

@@ -84,7 +84,7 @@ def work(tmp_path_factory) -> Path:
 def model(work) -> Path:
     # 64 fake-embedded labels cannot show 95% precision with 90% confidence (the default policy would
     # flag every answer); these tests need answers on both sides of the flag, so the bar is lowered.
-    ok("train", work / "labels.csv", "--model", work / "model", "--embedder", "fake", "--folds", "3",
+    ok("train", work / "labels.csv", "-o", work / "model", "--embedder", "fake", "--folds", "3",
        "--target-precision", "0.6", "--precision-level", "0.5")
     return work / "model"
 
@@ -141,7 +141,7 @@ def test_review_edit_accept_retrain_gives_the_corrections(work, labelled, labels
     assert "Read 72 decisions" in out
     assert "Taking 68 new answers left as pre-filled and unsigned as labels (--accept-unchanged)." in out
     assert "Added 72, updated 0, unchanged 0, kept 0." in out
-    assert f"Retrain: pgtext train {labels_copy} --model {tmp_path / 'models' / 'labels-2'}\n" in out
+    assert f"Retrain: pgtext train {labels_copy} -o {tmp_path / 'models' / 'labels-2'}\n" in out
     backups = list(tmp_path.glob("labels.csv.*.bak"))
     assert len(backups) == 1 and backups[0].read_bytes() == original
 
@@ -160,7 +160,7 @@ def test_review_edit_accept_retrain_gives_the_corrections(work, labelled, labels
     assert "Added 0, updated 0, unchanged 72, kept 0." in again and "Nothing to change" in again
     assert len(list(tmp_path.glob("labels.csv.*.bak"))) == 1
 
-    ok("train", labels_copy, "--model", tmp_path / "model2", "--embedder", "fake", "--folds", "2")
+    ok("train", labels_copy, "-o", tmp_path / "model2", "--embedder", "fake", "--folds", "2")
     answers = tmp_path / "answers.csv"
     pd.DataFrame({"text": list(CORRECTIONS)}).to_csv(answers, index=False)
     ok("label", answers, "--model", tmp_path / "model2", "-o", tmp_path / "relabelled.csv")
@@ -314,7 +314,7 @@ def test_accept_refuses_a_sheet_nobody_reviewed_and_counts_signed_or_changed_row
     (tmp_path / "models" / "labels-2").mkdir(parents=True)  # an earlier retrain: never reused, never --force
     out = ok("accept", sheet, "--labels", labels_copy).output
     assert "Added 5, updated 0, unchanged 0, kept 0." in out and "--accept-unchanged" not in out
-    assert out.endswith(f"Retrain: pgtext train {labels_copy} --model {tmp_path / 'models' / 'labels-3'}\n")
+    assert out.endswith(f"Retrain: pgtext train {labels_copy} -o {tmp_path / 'models' / 'labels-3'}\n")
     merged = read_table(labels_copy).frame.set_index("text")
     assert merged.loc["Lobby voor structurele financiering", "themes"] == "netwerk;lobby"
     assert merged.loc["ondersteuing op maat", "reviewer"] == "CD"
@@ -325,7 +325,7 @@ def test_accept_never_names_the_shipped_model_to_retrain(tmp_path, monkeypatch):
     sheet = _sheet(tmp_path / "fix.csv", [_row("Een nieuw antwoord over lobby", "lobby", reviewer="AB")])
     monkeypatch.chdir(tmp_path)
     out = ok("accept", "fix.csv", "--labels", "mine.csv").output
-    assert out.endswith("Retrain: pgtext train mine.csv --model models/mine-2\n")
+    assert out.endswith("Retrain: pgtext train mine.csv -o models/mine-2\n")
     assert "twente" not in out and "--force" not in out and sheet.exists()
 
 
