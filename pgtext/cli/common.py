@@ -20,6 +20,8 @@ class ProgressBar:
         self.bar = None
         self.started = 0.0
         self.done = 0
+        self.loaded = False  # the library's progress(0, total) after the first call: the model is ready
+        self.base = 0  # answers done before the model was ready (cache hits): not part of the rate
 
     def __call__(self, advance: int, total: int) -> None:
         if not self.enabled:
@@ -33,11 +35,16 @@ class ProgressBar:
             )
             self.bar.__enter__()
             self.started = time.monotonic()
+            self.base = advance
+        elif advance == 0 and not self.loaded:  # the model is loaded: the rate counts from here
+            self.loaded = True
+            self.started = time.monotonic()
+            self.base = self.done
         self.done += advance
         elapsed = time.monotonic() - self.started
-        status = None
-        if elapsed > 1 and self.done:
-            rate = self.done / elapsed
+        status = "loading the embedding model" if not self.loaded and self.done < total else None
+        if self.loaded and elapsed > 1 and self.done > self.base:
+            rate = (self.done - self.base) / elapsed
             left = int(max(total - self.done, 0) / rate)
             status = f"{rate:,.0f} {self.unit}/s, {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d} left"
         self.bar.update(advance, status)

@@ -83,6 +83,10 @@ class OnnxEmbedder:
         self._load()
         return embed_in_windows(texts, self._encode)
 
+    def load(self) -> None:
+        """Open the ONNX session now (it opens on first use otherwise)."""
+        self._load()
+
     def _load(self) -> None:
         if self._session is not None:
             return

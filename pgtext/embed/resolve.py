@@ -99,7 +99,9 @@ def embed_texts(
 ) -> np.ndarray:
     """Embed texts, reusing cached vectors; each distinct text is embedded once.
 
-    ``progress(advance, total)`` is called after each batch (cache hits count at once).
+    ``progress(advance, total)`` is called after each batch (cache hits count at once). When
+    anything is left to embed, the model is loaded first and ``progress(0, total)`` says it is
+    ready, so a progress display can tell loading time from embedding speed.
     """
     keys = [text_key(t) for t in texts]
     unique: dict[str, str] = dict(zip(keys, texts))
@@ -111,6 +113,12 @@ def embed_texts(
     for k in keys:
         if k not in vectors:
             pending_counts[k] = pending_counts.get(k, 0) + 1
+    if todo:
+        load = getattr(embedder, "load", None)  # backends load lazily; the fake has nothing to load
+        if load is not None:
+            load()
+        if progress:
+            progress(0, len(keys))
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         embedded = embedder.embed([unique[k] for k in batch])

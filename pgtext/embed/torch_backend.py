@@ -41,6 +41,10 @@ class SentenceTransformerEmbedder:
         self.id = id
         self._model = None
 
+    def load(self) -> None:
+        """Load the model now (it loads on first use otherwise)."""
+        self._load()
+
     def _load(self):
         if self._model is None:
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -178,3 +178,56 @@ def test_a_registered_embedder_must_give_the_cards_id_and_dimension(monkeypatch,
     register_embedder("fake", Wider)
     with pytest.raises(ModelError, match="embedder 'id' 'fake-hash-64' does not belong to embedder 'fake'"):
         load_model(model_dir)
+
+
+def test_the_model_is_loaded_before_the_first_batch_and_progress_says_when():
+    """progress(0, total) marks the end of loading, so the rate shown excludes it (issue 15)."""
+    from tests.fakes import FakeEmbedder as Fake
+
+    events: list[object] = []
+
+    class Loading(Fake):
+        def load(self) -> None:
+            events.append("load")
+
+        def embed(self, texts):
+            events.append(("embed", len(texts)))
+            return super().embed(texts)
+
+    embed_texts(Loading(), ["een", "twee", "drie"], progress=lambda a, t: events.append((a, t)))
+    assert events == [(0, 3), "load", (0, 3), ("embed", 3), (3, 3)]
+    events.clear()
+    cache_free = embed_texts(Loading(), [], progress=lambda a, t: events.append((a, t)))
+    assert cache_free.shape[0] == 0 and "load" not in events  # nothing to embed: no model loaded
+
+
+def test_the_progress_rate_starts_when_the_model_is_ready(monkeypatch):
+    from pgtext.cli.common import ProgressBar
+
+    now = [0.0]
+    monkeypatch.setattr("time.monotonic", lambda: now[0])
+    shown: list[object] = []
+    bar = ProgressBar("Labelling", quiet=False)
+    bar.enabled = True
+    monkeypatch.setattr("click.progressbar", lambda **kw: _FakeBar(shown))
+    bar(0, 100)  # cache hits: none
+    assert shown[-1] == "loading the embedding model"
+    now[0] = 30.0
+    bar(0, 100)  # the model is loaded after 30 s
+    now[0] = 32.0
+    bar(50, 100)
+    assert shown[-1] == "25 answers/s, 0:00:02 left"  # 50 answers in 2 s, not in 32 s
+
+
+class _FakeBar:
+    def __init__(self, shown: list) -> None:
+        self.shown = shown
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def update(self, advance: int, status) -> None:
+        self.shown.append(status)
