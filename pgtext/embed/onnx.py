@@ -8,9 +8,7 @@ every later run. Embedding then needs only onnxruntime and tokenizers.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,25 +17,11 @@ import numpy as np
 
 from pgtext import config
 from pgtext.embed.base import BACKEND_MARK, embed_in_windows, length_batches
+from pgtext.embed.layout import Layout, read_layout, takes_token_types  # noqa: F401 - read_layout: its callers' old home
 from pgtext.errors import EmbedderError
 
 if TYPE_CHECKING:
     from pgtext.embed.shipped import ShippedModel
-
-_RUNS = {"Transformer", "Pooling", "Normalize"}  # module types the export reproduces
-_POOLING_FLAGS = {("pooling_mode_mean_tokens",): "mean", ("pooling_mode_cls_token",): "cls"}
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What the export and the runtime need to know about a sentence-transformers folder."""
-
-    transformer_dir: Path
-    pooling: str  # "mean" or "cls"
-    max_length: int
-    lowercase: bool
-    dimension: int
-
 
 class OnnxEmbedder:
     """Same interface and, within the tolerance in onnx_export, the same vectors as the torch backend."""
@@ -133,7 +117,7 @@ class OnnxEmbedder:
         if self._tokenizer is None:
             self._load_tokenizer()
         layout = self.layout
-        with_token_types = _takes_token_types(layout.transformer_dir)
+        with_token_types = takes_token_types(layout.transformer_dir)
         names = ["input_ids", "attention_mask"] + (["token_type_ids"] if with_token_types else [])
         calibration = [
             {k: v for k, v in self._feeds(list(CALIBRATION[i : i + 16])).items() if k in names}
@@ -180,47 +164,3 @@ def _pack(ids: list[list[int]], lengths: np.ndarray) -> dict[str, np.ndarray]:
     input_ids = np.zeros(mask.shape, dtype=np.int64)
     input_ids[mask] = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
     return {"input_ids": input_ids, "attention_mask": mask.astype(np.int64), "token_type_ids": np.zeros_like(input_ids)}
-
-
-def read_layout(folder: Path, name: str) -> Layout:
-    """Check the folder is a model the export reproduces (transformer, mean/CLS pooling, normalise)."""
-    modules_file = folder / "modules.json"
-    modules = _json(modules_file) if modules_file.exists() else [{"type": "Transformer", "path": ""}]
-    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
-    unknown = [k for k in kinds if k not in _RUNS]
-    if unknown or not kinds or kinds[0] != "Transformer":
-        raise EmbedderError(
-            f"{name}: the onnx backend runs transformer + pooling models only, and this one has "
-            f"{', '.join(unknown or kinds)}; use --backend torch."
-        )
-    transformer_dir = folder / modules[0].get("path", "")
-    pooling = "mean"
-    if "Pooling" in kinds:
-        settings = _json(folder / modules[kinds.index("Pooling")]["path"] / "config.json")
-        switched_on = tuple(sorted(k for k, v in settings.items() if k.startswith("pooling_mode_") and v is True))
-        mode = settings.get("pooling_mode") or _POOLING_FLAGS.get(switched_on, "other")
-        if mode not in ("mean", "cls"):
-            raise EmbedderError(f"{name}: the onnx backend does mean or CLS pooling only; use --backend torch.")
-        pooling = mode
-    st_file = transformer_dir / "sentence_bert_config.json"
-    st_config = _json(st_file) if st_file.exists() else {}
-    hf_config = _json(transformer_dir / "config.json")
-    limit = min(int(hf_config.get("max_position_embeddings", 512)), 512)
-    return Layout(
-        transformer_dir=transformer_dir,
-        pooling=pooling,
-        max_length=int(st_config.get("max_seq_length") or limit),
-        lowercase=bool(st_config.get("do_lower_case", False)),
-        dimension=int(hf_config["hidden_size"]),
-    )
-
-
-def _takes_token_types(transformer_dir: Path) -> bool:
-    return int(_json(transformer_dir / "config.json").get("type_vocab_size", 0)) > 0
-
-
-def _json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EmbedderError(f"{path}: cannot read ({exc}); is this a complete sentence-transformers folder?") from None

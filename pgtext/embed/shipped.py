@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pgtext import config
-from pgtext.embed.onnx import Layout
+from pgtext.embed.layout import Layout
 from pgtext.errors import EmbedderError
 
 MANIFEST = "manifest.json"

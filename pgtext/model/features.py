@@ -53,11 +53,9 @@ def build_head(
 
 def request_cues() -> list[str]:
     """The cue vocabulary: one word or phrase a line, ``#`` comments and blank lines skipped."""
-    from importlib import resources
+    from pgtext.text.wordlists import load_word_list
 
-    text = resources.files("pgtext").joinpath("data", "request_cues.txt").read_text(encoding="utf-8")
-    cues = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return list(dict.fromkeys(cues))
+    return list(dict.fromkeys(load_word_list("request_cues.txt")))
 
 
 def embedding_columns(dimension: int) -> list[str]:

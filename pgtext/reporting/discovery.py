@@ -30,11 +30,11 @@ from pgtext.reporting.counts import load_answers
 from pgtext.reporting.quotes import pick_quotes
 from pgtext.text.masking import (
     is_personal_word,
-    load_word_list,
     mask_text,
     without_placeholders,
 )
 from pgtext.text.nonanswers import is_non_answer
+from pgtext.text.wordlists import load_word_list
 
 MIN_SIZE = config.DISCOVER_MIN_SIZE
 MIN_SAMPLES = 2  # HDBSCAN density: neighbours a core answer needs (besides itself)

@@ -30,7 +30,6 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 PLACEHOLDERS = {
     "email": "[e-mail]", "phone": "[telefoon]", "bsn": "[bsn]", "iban": "[iban]",
@@ -103,12 +102,6 @@ class Span:
 
 
 @lru_cache(maxsize=None)
-def load_word_list(name: str) -> tuple[str, ...]:
-    """A shipped word list from ``pgtext/data`` (one entry per line, '#' comments)."""
-    text = resources.files("pgtext").joinpath("data", name).read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
-
-
 def bsn_valid(digits: str) -> bool:
     """The 11-check (elfproef) of a Dutch citizen service number: nine digits, not all zero."""
     if len(digits) != 9 or not digits.isdigit() or int(digits) == 0:

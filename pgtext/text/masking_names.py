@@ -71,7 +71,7 @@ class _Token:
 
 @lru_cache(maxsize=None)
 def _lists() -> dict[str, frozenset[str]]:
-    from pgtext.text.masking import load_word_list
+    from pgtext.text.wordlists import load_word_list
 
     def fold(name: str) -> frozenset[str]:
         return frozenset(w.casefold() for w in load_word_list(name))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from pgtext.text.similarity import simplify
+from pgtext.text.wordlists import load_word_list
 
 #: Stock non-answers, one per line in the package's data folder (compared after simplify()).
 NON_ANSWERS_FILE = "non_answers.txt"
@@ -20,7 +20,7 @@ def is_non_answer(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _non_answers() -> frozenset[str]:
     try:
-        lines = resources.files("pgtext").joinpath("data", NON_ANSWERS_FILE).read_text(encoding="utf-8").splitlines()
+        entries = load_word_list(NON_ANSWERS_FILE)
     except OSError:  # a trimmed install: letterless answers are still skipped
         return frozenset()
-    return frozenset(simplify(line.split("#", 1)[0]) for line in lines if line.split("#", 1)[0].strip())
+    return frozenset(simplify(entry) for entry in entries)
