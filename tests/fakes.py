@@ -41,3 +41,20 @@ class FakeEmbedder:
 def register_fake() -> None:
     """Let ``--embedder fake`` and cards naming "fake" resolve to the fake embedder in this process."""
     register_embedder(FAKE_EMBEDDER, FakeEmbedder)
+
+
+def card_only_model(folder: Path, themes: list[dict], **extra: object) -> Path:
+    """A model folder holding only its card (codebook, fake embedder): enough for report and discover,
+    which read the codebook and the embedder from the card and never the head."""
+    import json
+
+    from pgtext.model.codebook import Codebook
+    from pgtext.model.store import CARD_FORMAT
+
+    folder.mkdir(parents=True)
+    card = {
+        "format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(themes).sha256, "themes": themes},
+        "embedder": {"name": FAKE_EMBEDDER, "id": FakeEmbedder.id, "dimension": FakeEmbedder.dimension}, **extra,
+    }
+    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    return folder

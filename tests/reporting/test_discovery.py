@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ from click.testing import CliRunner
 
 from pgtext.cli import cli
 from pgtext.model.codebook import Codebook
-from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting import discovery as discovery_module
 from pgtext.reporting.discovery import discover, distinctive_words
 from pgtext.reporting.discovery_render import (
@@ -25,7 +23,7 @@ from pgtext.reporting.discovery_render import (
     discovery_markdown,
     discovery_text,
 )
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, card_only_model
 
 THEMES = [
     {"slug": "visie", "name": "Gedeelde visie", "description": "Een gedeelde visie en koers voor de regio, met doelen en een meerjarenplan."},
@@ -127,11 +125,7 @@ def earlier(tmp_path) -> Path:
 
 @pytest.fixture()
 def card_dir(tmp_path) -> Path:
-    folder = tmp_path / "model"
-    folder.mkdir()
-    card = {"format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
-    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
-    return folder
+    return card_only_model(tmp_path / "model", THEMES)
 
 
 def _texts(result, group) -> set[str]:

@@ -7,7 +7,6 @@ birth, phone numbers, e-mail, names of several kinds); none of it may come out, 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +16,13 @@ from click.testing import CliRunner
 
 from pgtext.cli import cli
 from pgtext.model.codebook import Codebook
-from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting.discovery import discover, distinctive_words
 from pgtext.reporting.discovery_render import (
     discovery_frame,
     discovery_markdown,
     discovery_text,
 )
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, card_only_model
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},
@@ -66,11 +64,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture()
 def card_dir(tmp_path) -> Path:
-    folder = tmp_path / "model"
-    folder.mkdir()
-    card = {"format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
-    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
-    return folder
+    return card_only_model(tmp_path / "model", THEMES)
 
 
 @pytest.fixture()

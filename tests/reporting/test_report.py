@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 import struct
@@ -15,7 +14,6 @@ from click.testing import CliRunner
 from pgtext.cli import cli
 from pgtext.errors import InputError
 from pgtext.model.codebook import Codebook
-from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting import counts as report_module
 from pgtext.reporting.counts import (
     build_report,
@@ -23,6 +21,7 @@ from pgtext.reporting.counts import (
     wave_names,
     wilson_interval,
 )
+from tests.fakes import card_only_model
 
 THEMES = [
     {"slug": "alpha", "name": "Alfa thema", "description": "Alles over alfa."},
@@ -63,11 +62,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]], delimiter: str 
 
 @pytest.fixture()
 def card_dir(tmp_path) -> Path:
-    folder = tmp_path / "model"
-    folder.mkdir()
-    card = {"format": CARD_FORMAT, "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES}, "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}}
-    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
-    return folder
+    return card_only_model(tmp_path / "model", THEMES)
 
 
 @pytest.fixture()

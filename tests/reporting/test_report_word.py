@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +15,10 @@ from test_report import LONG_HEADER, THEMES, WAVE_2025, WAVE_2026, _write
 from pgtext.cli import cli
 from pgtext.i18n import STRINGS, number, percent, signed
 from pgtext.model.codebook import Codebook
-from pgtext.model.store import CARD_FORMAT
 from pgtext.reporting.charts import report_figure, share_figure
 from pgtext.reporting.counts import build_report
 from pgtext.reporting.render import change_cell, report_markdown, share_cell
+from tests.fakes import card_only_model
 
 BOOK = Codebook.from_list(THEMES)  # no language given: Dutch
 CV = {
@@ -30,14 +29,7 @@ CV = {
 
 @pytest.fixture()
 def card_dir(tmp_path) -> Path:
-    folder = tmp_path / "model"
-    folder.mkdir()
-    card = {
-        "format": CARD_FORMAT, "pgtext_version": "0.1.0", "codebook": {"sha256": Codebook.from_list(THEMES).sha256, "themes": THEMES},
-        "embedder": {"name": "fake", "id": "fake-hash-64", "dimension": 64}, "cv": CV,
-    }
-    (folder / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
-    return folder
+    return card_only_model(tmp_path / "model", THEMES, pgtext_version="0.1.0", cv=CV)
 
 
 @pytest.fixture()
