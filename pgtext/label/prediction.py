@@ -180,7 +180,8 @@ def label_frame(
     scores, predicted, confidence, needs_review = model.decide(texts, embeddings)
 
     out[PREDICTED] = ""
-    out.loc[filled, PREDICTED] = [model.codebook.format_themes(row) for row in predicted]
+    book = model.codebook  # built from the card on each access: once, not once per answer
+    out.loc[filled, PREDICTED] = [book.format_themes(row) for row in predicted]
     for k, theme in enumerate(model.themes):
         column = np.full(len(out), np.nan)
         column[filled.to_numpy()] = np.round(scores[:, k], 4)

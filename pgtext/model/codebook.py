@@ -19,6 +19,11 @@ LANGUAGE_COLUMN = "language"
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def theme_cell(vector, slugs: list[str]) -> str:
+    """A 0/1 vector as a theme cell: the slugs that are on, joined by ``;``. The one writer of that format."""
+    return THEME_SEPARATOR.join(s for s, on in zip(slugs, vector) if on)
+
+
 @dataclass(frozen=True)
 class Theme:
     slug: str
@@ -70,8 +75,8 @@ class Codebook:
         return vector, unknown
 
     def format_themes(self, vector) -> str:
-        """A 0/1 vector in codebook order as a theme cell: slugs joined by ``;``. The one writer of that format."""
-        return THEME_SEPARATOR.join(s for s, on in zip(self.slugs, vector) if on)
+        """A 0/1 vector in codebook order as a theme cell: slugs joined by ``;`` (see ``theme_cell``)."""
+        return theme_cell(vector, self.slugs)
 
     @classmethod
     def from_slugs(cls, slugs: list[str]) -> Codebook:

@@ -18,7 +18,7 @@ import numpy as np
 from pgtext.errors import InputError, LabelsError
 from pgtext.files.columns import text_column
 from pgtext.files.tables import read_table
-from pgtext.model.codebook import THEME_SEPARATOR, Codebook
+from pgtext.model.codebook import THEME_SEPARATOR, Codebook, theme_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,8 +58,8 @@ def normalise_text(text: str) -> str:
 
 
 def format_themes(row: np.ndarray, slugs: list[str]) -> str:
-    """A 0/1 row as a theme cell (see Codebook.format_themes, the format's home)."""
-    return Codebook.from_slugs(slugs).format_themes(row)
+    """A 0/1 row as a theme cell (``codebook.theme_cell``, the format's home)."""
+    return theme_cell(row, slugs)
 
 
 def file_sha256(path: Path) -> str:
