@@ -5,6 +5,8 @@ logistic regression per theme). What a model folder stores is only what
 prediction needs: each TF-IDF block's settings, vocabulary and IDF weights, the
 block weights, and the regression coefficients. ``head.json`` holds the settings
 and vocabularies, ``head.npz`` the arrays (read as plain floats: nothing is ever unpickled).
+Prediction is numpy arithmetic on those numbers (``pgtext.model.tfidf`` recomputes the TF-IDF
+features); scikit-learn is not imported and never sees a value from a model folder.
 A model folder from someone else can therefore be loaded without trusting them: every
 value is checked on load against what pgtext itself writes (keys, types, ranges, shapes),
 so the worst such a folder can do is give wrong scores.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +25,13 @@ import pandas as pd
 
 from pgtext import config
 from pgtext.model.safe_files import Check, parse_json, read_file, read_npz, short
+from pgtext.model.tfidf import TOKEN_PATTERN, Features, TfidfTransform
 
 SPEC_FILE = "head.json"
 ARRAYS_FILE = "head.npz"
 #: The TF-IDF settings a model folder holds: these keys only, each checked on load (see ``_check_settings``).
 _TFIDF_SETTINGS = ("analyzer", "ngram_range", "lowercase", "strip_accents", "sublinear_tf", "norm", "use_idf", "smooth_idf", "token_pattern")
 ANALYZERS = ("word", "char", "char_wb")
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default: the only pattern pgtext writes
 MAX_NGRAM = 10
 MAX_BLOCKS = 8
 MAX_DIMENSION = 65_536
@@ -39,24 +42,20 @@ _BLOCK_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 @dataclass
 class TextBlock:
-    """One TF-IDF feature block over the ``text`` column."""
+    """One TF-IDF feature block over the answer's text."""
 
     name: str
     settings: dict
     vocabulary: dict[str, int]
     idf: np.ndarray
     weight: float
-    _vectorizer: object = field(default=None, repr=False)
+    _transform: TfidfTransform | None = field(default=None, repr=False)
 
-    def transform(self, texts: pd.Series):
-        if self._vectorizer is None:
-            from sklearn.feature_extraction.text import TfidfVectorizer
-
-            settings = dict(self.settings, ngram_range=tuple(self.settings["ngram_range"]))
-            vectorizer = TfidfVectorizer(vocabulary=self.vocabulary, dtype=np.float64, **settings)
-            vectorizer.idf_ = self.idf
-            self._vectorizer = vectorizer
-        return self._vectorizer.transform(texts) * self.weight
+    def transform(self, texts: Sequence[str]) -> Features:
+        """The block's TF-IDF matrix (not yet weighted), as scikit-learn's vectoriser gave it in training."""
+        if self._transform is None:
+            self._transform = TfidfTransform(self.settings, self.vocabulary, self.idf)
+        return self._transform.transform(texts)
 
 
 @dataclass
@@ -69,17 +68,25 @@ class LinearHead:
     coef: np.ndarray  # (themes, features)
     intercept: np.ndarray  # (themes,)
 
-    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        from scipy import sparse
-
-        parts = [block.transform(frame["text"].astype(str)) for block in self.blocks]
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Probability per column of ``coef`` for each text and its embedding (texts as the models read them)."""
+        logits = np.tile(self.intercept.astype(np.float64), (len(texts), 1))
+        offset = 0
+        for block in self.blocks:
+            width = len(block.vocabulary)
+            logits += block.transform(texts).dot(self.coef[:, offset : offset + width].T) * block.weight
+            offset += width
         if self.embedding_weight is not None:
-            columns = [f"e{i}" for i in range(self.embedding_dimension)]
-            parts.append(sparse.csr_matrix(frame[columns].to_numpy(dtype=np.float64) * self.embedding_weight))
-        features = sparse.hstack(parts).tocsr()
-        logits = features @ self.coef.T + self.intercept
+            vectors = np.asarray(embeddings, dtype=np.float64) * self.embedding_weight
+            logits += vectors @ self.coef[:, offset:].T
         with np.errstate(over="ignore"):  # exp(large) is inf, and 1 / (1 + inf) the right 0
-            return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+            return 1.0 / (1.0 + np.exp(-logits))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """``scores`` for a feature frame (text, e0..eN), the input the training pipeline takes."""
+        columns = [f"e{i}" for i in range(self.embedding_dimension)]
+        embeddings = frame[columns].to_numpy(dtype=np.float64) if self.embedding_weight is not None else None
+        return self.scores(frame["text"].astype(str).tolist(), embeddings)
 
     @classmethod
     def from_pipeline(cls, pipeline, embedding_dimension: int) -> LinearHead:
@@ -131,7 +138,7 @@ class LinearHead:
     def from_bytes(cls, folder: Path, spec_bytes: bytes, arrays_bytes: bytes) -> LinearHead:
         """The head from the bytes of its two files, every value checked against what pgtext writes.
 
-        Settings go to scikit-learn only from an allow-list (keys, types and values), vocabularies
+        Settings are taken only from an allow-list (keys, types and values), vocabularies
         must number their terms 0..n-1, arrays must be finite floats of the shapes the
         vocabularies and blocks imply. Anything else is refused with one line naming file and key.
         """
@@ -180,14 +187,8 @@ class LinearHead:
             f"array 'coef' has {coef.shape[1]:,} columns, but head.json describes {width:,} features",
         )
         head = cls(blocks, embedding_weight, dimension, coef, intercept)
-        head.predict_proba(_probe(dimension))  # builds the TF-IDF blocks now, not an hour into labelling
+        head.scores(["", "Meer bussen en betaalbare woningen."], np.zeros((2, dimension)))  # a dry run now, not an hour in
         return head
-
-
-def _probe(dimension: int) -> pd.DataFrame:
-    frame = pd.DataFrame(np.zeros((2, dimension)), columns=[f"e{i}" for i in range(dimension)])
-    frame.insert(0, "text", pd.Series(["", "Meer bussen en betaalbare woningen."], dtype=object))
-    return frame
 
 
 def _check_settings(check: Check, settings: object, block: str) -> None:

@@ -55,6 +55,7 @@ from pgtext.model.safe_files import (
     read_file,
     short,
 )
+from pgtext.text.capped import model_text
 
 CARD_FILE = "model_card.json"
 _CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling reads from a card (read_card: codebook, embedder)
@@ -64,7 +65,7 @@ _CARD_KEYS = ("codebook", "thresholds", "embedder", "files")  # what labelling r
 class ThemeModel:
     """A fitted head plus its card. Score columns follow ``themes`` (= codebook order)."""
 
-    head: object
+    head: LinearHead
     card: dict
 
     @property
@@ -94,13 +95,13 @@ class ThemeModel:
         themes = len(self.themes)
         if not texts:
             return np.zeros((0, themes)), (np.zeros(0) if self.gate_threshold is not None else None)
-        expected = getattr(self.head, "embedding_dimension", embeddings.shape[1])
-        if getattr(self.head, "embedding_weight", None) is not None and embeddings.shape[1] != expected:
+        expected = self.head.embedding_dimension
+        if self.head.embedding_weight is not None and embeddings.shape[1] != expected:
             raise ModelError(  # a card can claim an embedder id whose vectors its head cannot read
                 f"this model reads {expected}-dimensional embeddings, but the embedder gives {embeddings.shape[1]}; "
                 "label with the embedder it was trained with, or retrain it."
             )
-        scores = np.asarray(self.head.predict_proba(feature_frame(texts, embeddings)))
+        scores = self.head.scores([model_text(t) for t in texts], embeddings)  # the TF-IDF reads what the embedder reads
         if not np.isfinite(scores).all():  # NaN would leave every answer unflagged: never pass one on
             raise ModelError(f"this model gives scores that are not numbers; {NOT_PGTEXT}.")
         if self.gate_threshold is None:
