@@ -23,6 +23,10 @@ from pgtext.errors import EmbedderError
 if TYPE_CHECKING:
     from pgtext.embed.shipped import ShippedModel
 
+#: ONNX Runtime's session option for exact int8 products on x86 CPUs without VNNI.
+PRECISE_INT8 = "session.x64quantprecision"
+
+
 class OnnxEmbedder:
     """Same interface and, within the tolerance in onnx_export, the same vectors as the torch backend."""
 
@@ -87,6 +91,10 @@ class OnnxEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
         options.log_severity_level = 3
+        # CPUs without VNNI (many laptops: AVX2-only Intel before Ice Lake, AMD before Zen 4) saturate 16-bit
+        # sums in ONNX Runtime's fast u8s8 int8 kernel and give wrong vectors; this takes the exact u8u8 kernel
+        # there and changes nothing on CPUs with VNNI (where every pgtext figure was measured).
+        options.add_session_config_entry(PRECISE_INT8, "1")
         try:
             self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types

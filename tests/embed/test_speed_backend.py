@@ -286,3 +286,15 @@ def test_label_says_which_backend_only_when_it_is_not_the_default(tmp_path, onnx
     default = invoke("label", SAMPLES[2], "--text-col", "suggesties", "-o", out, "--force", "--cache-dir", onnx_cache)
     assert default.exit_code == 0, default.output
     assert "Embedded with" not in default.stdout
+
+
+def test_the_onnx_session_asks_for_exact_int8_products_on_cpus_without_vnni():
+    """Without VNNI, ONNX Runtime's fast u8s8 kernel saturates and gives wrong vectors; the exact kernel must be on."""
+    from pgtext.embed.onnx import PRECISE_INT8
+
+    embedder = get_embedder(config.DEFAULT_EMBEDDER, backend="onnx")
+    embedder.load()
+    assert embedder._session.get_session_options().get_session_config_entry(PRECISE_INT8) == "1"
+    vector = embedder.embed(["Meer samenwerking in de wijk."])
+    assert vector.shape == (1, embedder.dimension)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
