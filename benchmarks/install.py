@@ -1,6 +1,6 @@
 """Install size and start-up: the lean install (no torch) against one with the pgtext[torch] extra.
 
-    python benchmarks/install.py                      # writes benchmarks/results/install.md
+    python benchmarks/install.py                      # writes out/benchmarks/install.md (--output: elsewhere)
     python benchmarks/install.py --torch "torch --index-url https://download.pytorch.org/whl/cpu"
 
 Builds a wheel from a copy of this checkout, installs it into two fresh venvs (pip takes what it can
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results" / "install.md"
+RESULTS = ROOT / "out" / "benchmarks" / "install.md"  # maintainers: --output benchmarks/results/install.md
 SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "out", "*.egg-info", "__pycache__",
                               ".pytest_cache", ".hypothesis", "checkpoints")
 ANSWERS = [
@@ -66,6 +66,8 @@ def main() -> int:
     parser.add_argument("--torch", default="torch==2.13.0",
                         help="pip arguments that install a CPU torch first [default: torch==2.13.0, the CPU wheel "
                              "on this project's machine; elsewhere add --index-url https://download.pytorch.org/whl/cpu]")
+    parser.add_argument("--output", type=Path, default=RESULTS,
+                        help="the report [default: out/benchmarks/install.md]; maintainers: benchmarks/results/install.md")
     parser.add_argument("--work", type=Path, help="scratch folder [default: a temporary one, removed afterwards]")
     parser.add_argument("--reuse", action="store_true", help="time the venvs an earlier run left in --work again")
     args = parser.parse_args()
@@ -125,7 +127,8 @@ def main() -> int:
     if installs:
         lines[-1] += f" Install times (pip cache warm): lean {installs['lean']:.0f} s, torch {installs['torch']:.0f} s."
     lines.append("")
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0
 

@@ -20,8 +20,8 @@ data only, never picked from and never tuned on.
 Headline: macro-F1 averaged over the gold sets, mean ± sd over seeds. Target: ``suggest`` reaches the
 random curve's final macro-F1 with at least 30% fewer labels (linear interpolation between rounds).
 
-Writes benchmarks/results/loop.md, benchmarks/results/loop.png and benchmarks/results/loop.json (the raw
-figures, so ``--from-json`` redraws the report without retraining).
+Writes out/benchmarks/loop.md with loop.png and loop.json beside it (``--output benchmarks/results/loop.md``
+for the tracked ones); the json holds the raw figures, so ``--from-json`` redraws the report without retraining.
 """
 
 from __future__ import annotations
@@ -392,7 +392,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--strategies", default="random,suggest", help=f"comma-separated, from: {', '.join(STRATEGIES)}")
     parser.add_argument("--recipe", default="neggate", help=f"crosswriter variant: {', '.join(VARIANTS)}")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "loop.md"))
+    parser.add_argument("--output", default=str(ROOT / "out" / "benchmarks" / "loop.md"),
+                        help="the report, with .json and .png beside it [default: out/benchmarks/loop.md]; "
+                             "maintainers: benchmarks/results/loop.md")
     parser.add_argument("--without-random", action="store_true", help="screening: only write loop.json")
     parser.add_argument("--from-json", action="store_true", help="redraw the report and chart from loop.json")
     args = parser.parse_args()

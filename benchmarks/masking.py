@@ -1,7 +1,8 @@
 """Name-masking benchmark: recall and false masks on a hand-written set of Dutch survey-style sentences.
 
 Run by hand:  python benchmarks/masking.py [--cases tests/fixtures/masking_names.txt]
-Writes benchmarks/results/masking.md (quoted in the README) and prints the same figures.
+Writes out/benchmarks/masking.md and prints the same figures; maintainers regenerate the tracked
+benchmarks/results/masking.md (quoted in the README) with ``--output benchmarks/results/masking.md``.
 tests/text/test_masking.py runs ``measure`` on the same file and holds the figures to a floor and ceiling.
 
 - name recall: share of marked names whose every letter lies inside a masked span;
@@ -195,13 +196,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--holdout", type=Path, default=HOLDOUT)
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "masking.md")
+    parser.add_argument("--output", type=Path, default=ROOT / "out" / "benchmarks" / "masking.md",
+                        help="the report [default: out/benchmarks/masking.md]; maintainers: benchmarks/results/masking.md")
     args = parser.parse_args()
     text = report(measure(load_cases(args.cases)), args.cases)
     if args.holdout:
         held = report(measure(load_cases(args.holdout)), args.holdout).replace("# Name-masking benchmark", "# Held-out set", 1)
         text += "\n" + held.replace("\n## ", "\n### ").replace("\n# ", "\n## ")
     text += "\n" + "\n".join(shipped_lines())
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     print(text)
 

@@ -144,3 +144,16 @@ def test_readme_examples_run_and_change_nothing_tracked(tmp_path):
     # The retrain command accept suggests is the one the README shows next.
     hints = [line.removeprefix("Retrain: ") for out in printed for line in out.splitlines() if line.startswith("Retrain: ")]
     assert hints and all(hint in text for hint in hints), hints
+
+
+def test_benchmarks_write_to_out_unless_told_otherwise():
+    """Running a benchmark as the README shows must not rewrite the tracked results (issue 15): every default
+    output lies under out/, and benchmarks/results/ is written only when a maintainer names it."""
+    import ast
+
+    for script in sorted((PROJECT_ROOT / "benchmarks").glob("*.py")):
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # ROOT / "benchmarks" / "results" / ...
+                parts = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+                assert not ("benchmarks" in parts and "results" in parts), f"{script.name}:{node.lineno} writes into benchmarks/results"
