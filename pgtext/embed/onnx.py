@@ -42,9 +42,12 @@ def int8_saturates() -> bool:
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    session = ort.InferenceSession(str(PROBE_FILE), options, providers=["CPUExecutionProvider"])
-    depth = session.get_inputs()[0].shape[1]
-    result = session.run(None, {"a": np.full((1, depth), 255, dtype=np.uint8)})[0]
+    try:
+        session = ort.InferenceSession(str(PROBE_FILE), options, providers=["CPUExecutionProvider"])
+        depth = session.get_inputs()[0].shape[1]
+        result = session.run(None, {"a": np.full((1, depth), 255, dtype=np.uint8)})[0]
+    except Exception:  # noqa: BLE001 - no answer from the probe: the exact kernel is only slower, never wrong
+        return True
     return not bool((result == 255 * 127 * depth).all())
 
 

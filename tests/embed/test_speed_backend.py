@@ -327,3 +327,15 @@ def test_the_int8_probe_file_is_what_the_export_script_builds():
     from pgtext.embed.onnx_export import int8_probe_model
 
     assert PROBE_FILE.read_bytes() == int8_probe_model()
+
+
+def test_without_an_answer_from_the_probe_the_exact_kernel_is_taken(monkeypatch, tmp_path):
+    """A probe that cannot run (file missing, an odd onnxruntime build) must not stop labelling nor risk wrong sums."""
+    import pgtext.embed.onnx as onnx_backend
+
+    monkeypatch.setattr(onnx_backend, "PROBE_FILE", tmp_path / "missing.onnx")
+    onnx_backend.int8_saturates.cache_clear()
+    try:
+        assert onnx_backend.int8_saturates() is True
+    finally:
+        onnx_backend.int8_saturates.cache_clear()
