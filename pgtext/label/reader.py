@@ -23,12 +23,12 @@ from pgtext.label.prediction import (
     ROW,
     SCORE_PREFIX,
     TEXT,
+    THEME_PREFIX,
     answer_column,
     find_id_column,
     flagged,
     resolve_column,
 )
-from pgtext.label.sav_output import THEME_PREFIX
 from pgtext.model.codebook import Codebook
 
 ADDED = (PREDICTED, CONFIDENCE, NEEDS_REVIEW)

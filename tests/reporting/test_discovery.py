@@ -5,7 +5,6 @@ Uses the fake hashed bag-of-words embedder, so grouping is fast and deterministi
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import write_csv
 
 from pgtext.cli import cli
 from pgtext.model.codebook import Codebook
@@ -106,11 +106,7 @@ def _rows(uncovered: list[str], covered: list[str] = ()) -> list[list[str]]:
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, HEADER, rows, encoding="utf-8-sig")
 
 
 @pytest.fixture()

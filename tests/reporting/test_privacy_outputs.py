@@ -6,13 +6,13 @@ birth, phone numbers, e-mail, names of several kinds); none of it may come out, 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import write_csv
 
 from pgtext.cli import cli
 from pgtext.model.codebook import Codebook
@@ -55,11 +55,7 @@ FORBIDDEN = [fragment for _, fragments in PERSONAL + [UNSURE] for fragment in fr
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, HEADER, rows, encoding="utf-8-sig")
 
 
 @pytest.fixture()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import struct
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write_csv
 
 from pgtext.cli import cli
 from pgtext.errors import InputError
@@ -53,11 +53,7 @@ WAVE_2025 = [
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ";") -> Path:
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows, delimiter=delimiter, encoding="utf-8-sig")
 
 
 @pytest.fixture()
