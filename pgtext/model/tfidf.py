@@ -84,9 +84,12 @@ class TfidfTransform:
         self._word_terms: dict[str, list[int]] = {}
 
     def transform(self, texts: Sequence[str]) -> Features:
-        flat: list[int] = []
-        ends = np.fromiter((self._add_terms(self._preprocess(text), flat) for text in texts), dtype=np.int64, count=len(texts))
-        lengths = np.diff(ends, prepend=0)
+        flat: list[int] = []  # every text's term indexes, one after the other
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            before = len(flat)
+            self._add_terms(self._preprocess(text), flat)
+            lengths[i] = len(flat) - before
         width = len(self.vocabulary)
         keys = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + np.array(flat, dtype=np.int64)
         keys, counts = np.unique(keys, return_counts=True)
@@ -109,14 +112,13 @@ class TfidfTransform:
             text = text.lower()
         return self.accents(text) if self.accents else text
 
-    def _add_terms(self, text: str, out: list[int]) -> int:
-        """Append the vocabulary indexes of the text's n-grams (repeats counted) to ``out``; its new length."""
+    def _add_terms(self, text: str, out: list[int]) -> None:
+        """Append the vocabulary indexes of the text's n-grams (repeats counted) to ``out``."""
         if self.analyzer == "char_wb":
             self._add_char_wb_terms(text, out)
         else:
             grams = self._word_grams(_TOKEN.findall(text)) if self.analyzer == "word" else self._char_grams(text)
             out.extend(i for i in map(self.vocabulary.get, grams) if i is not None)
-        return len(out)
 
     def _word_grams(self, tokens: list[str]) -> list[str]:
         grams = list(tokens) if self.low == 1 else []
